@@ -1,0 +1,5 @@
+import sys
+
+from kartbild.analysis.cli import main
+
+sys.exit(main())

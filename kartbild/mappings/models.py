@@ -1,0 +1,258 @@
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import date
+
+import numpy as np
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kartbild.catalogue.models import ValueCatalogue
+from kartbild.organisations.models import Organisation, Unit
+
+
+class Perspective(models.TextChoices):
+    CITIZENS = "medborgare", _("Medborgare")
+    ELECTED = "fortroendevalda", _("Förtroendevalda")
+    EMPLOYEES = "medarbetare", _("Medarbetare")
+
+
+class QuestionKind(models.TextChoices):
+    PERSONAL = "personal", _("Personliga värderingar")
+    CURRENT = "current", _("Rådande kultur")
+    DESIRED = "desired", _("Önskad kultur")
+
+
+class QuestionFrame(models.TextChoices):
+    WORKPLACE = "workplace", _("arbetsplatsen")
+    COMMUNITY = "community", _("kommunen som plats")
+    SWEDEN = "sweden", _("Sverige")
+
+
+# The catalogue describes which words fit which frame; Sweden as a whole is a society frame.
+CATALOGUE_FRAME = {
+    QuestionFrame.WORKPLACE: "workplace",
+    QuestionFrame.COMMUNITY: "community",
+    QuestionFrame.SWEDEN: "community",
+}
+
+AGE_BANDS = [
+    ("-29", _("29 år eller yngre")),
+    ("30-44", _("30–44 år")),
+    ("45-59", _("45–59 år")),
+    ("60-", _("60 år eller äldre")),
+]
+TENURE_BANDS = [
+    ("0-2", _("Mindre än 2 år")),
+    ("2-5", _("2–5 år")),
+    ("5-10", _("5–10 år")),
+    ("10-", _("Mer än 10 år")),
+]
+
+# Values per question: the method's convention is 10; fewer than 3 says nothing about a culture,
+# more than 15 dilutes the choice.
+DEFAULT_PICKS = 10
+MIN_PICKS = 3
+MAX_PICKS = 15
+
+
+class MappingQuerySet(models.QuerySet["Mapping"]):
+    def for_organisation(self, organisation: Organisation) -> MappingQuerySet:
+        return self.filter(organisation=organisation)
+
+
+class Mapping(models.Model):
+    """One measurement (kartläggning): catalogue version, perspectives, questions and dates."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        OPEN = "open", _("Öppen")
+        CLOSED = "closed", _("Stängd")
+
+    organisation = models.ForeignKey(Organisation, models.CASCADE, related_name="mappings")
+    catalogue = models.ForeignKey(ValueCatalogue, models.PROTECT, related_name="mappings")
+    name = models.CharField(_("namn"), max_length=120)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="draft")
+    opens_on = models.DateField(_("öppnar"), null=True, blank=True)
+    closes_on = models.DateField(_("stänger"), null=True, blank=True)
+    picks = models.PositiveSmallIntegerField(_("antal val per fråga"), default=DEFAULT_PICKS)
+    ask_unit = models.BooleanField(_("fråga om enhet"), default=True)
+    ask_age = models.BooleanField(_("fråga om ålder"), default=False)
+    ask_tenure = models.BooleanField(_("fråga om anställningstid"), default=False)
+    # Citizens' districts, one per line; empty means the question is not asked.
+    districts = models.TextField(_("områden för medborgare"), blank=True)
+    open_question = models.CharField(_("öppen fråga"), max_length=300, blank=True)
+    english_enabled = models.BooleanField(_("svar på engelska tillåts"), default=True)
+    previous_round = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="later_rounds"
+    )
+
+    objects = MappingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_on", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def district_list(self) -> list[str]:
+        return [d.strip() for d in self.districts.splitlines() if d.strip()]
+
+    def is_answerable(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        if self.status != self.Status.OPEN:
+            return False
+        if self.opens_on and today < self.opens_on:
+            return False
+        return not (self.closes_on and today > self.closes_on)
+
+    @property
+    def is_editable(self) -> bool:
+        """Questions and settings change only before the first answer can arrive."""
+        return self.status == self.Status.DRAFT
+
+
+def new_link_token() -> str:
+    # 96 random bits: an open link cannot be found by trying.
+    return secrets.token_urlsafe(12)
+
+
+class MappingPerspective(models.Model):
+    """A perspective taking part in a mapping, with its open answer link."""
+
+    mapping = models.ForeignKey(Mapping, models.CASCADE, related_name="perspectives")
+    perspective = models.CharField(_("perspektiv"), max_length=20, choices=Perspective.choices)
+    open_link = models.BooleanField(_("öppen länk"), default=True)
+    # The secret part of the open link; random so that links cannot be guessed from each other.
+    token = models.CharField(max_length=32, unique=True, default=new_link_token)
+
+    class Meta:
+        ordering = ["mapping_id", "perspective"]
+        constraints = [
+            models.UniqueConstraint(fields=["mapping", "perspective"], name="perspective_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mapping} – {self.get_perspective_display()}"
+
+
+class Question(models.Model):
+    mapping_perspective = models.ForeignKey(
+        MappingPerspective, models.CASCADE, related_name="questions"
+    )
+    kind = models.CharField(max_length=10, choices=QuestionKind.choices)
+    # Empty for personal values, which are about the respondent, not a place.
+    frame = models.CharField(max_length=10, choices=QuestionFrame.choices, blank=True)
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["mapping_perspective_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mapping_perspective", "kind", "frame"], name="question_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def key(self) -> str:
+        """The analysis core's name for the question: personal, current:workplace, ..."""
+        return self.kind if not self.frame else f"{self.kind}:{self.frame}"
+
+    @property
+    def catalogue_frame(self) -> str:
+        return "personal" if not self.frame else CATALOGUE_FRAME[QuestionFrame(self.frame)]
+
+
+def new_response_id() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+class Response(models.Model):
+    """One anonymous respondent's answer.
+
+    What is stored is what DESIGN.md allows: the picks, the perspective, the background answers
+    and the date. The primary key is random, so that not even insertion order can be matched
+    against the time an invitation code was used."""
+
+    id = models.UUIDField(primary_key=True, default=new_response_id, editable=False)
+    mapping_perspective = models.ForeignKey(
+        MappingPerspective, models.CASCADE, related_name="responses"
+    )
+    unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="+")
+    age_band = models.CharField(max_length=8, blank=True, choices=AGE_BANDS)
+    tenure_band = models.CharField(max_length=8, blank=True, choices=TENURE_BANDS)
+    district = models.CharField(max_length=80, blank=True)
+    submitted_on = models.DateField()
+    # The picks of every question in question order, as little-endian uint16 catalogue positions:
+    # compact (20 bytes a question), and read into numpy without touching each value.
+    picks = models.BinaryField()
+
+    class Meta:
+        indexes = [models.Index(fields=["mapping_perspective", "unit"])]
+
+    def pick_matrix(self, question_count: int) -> np.ndarray:
+        return np.frombuffer(bytes(self.picks), dtype="<u2").reshape(question_count, -1)
+
+
+class OpenAnswer(models.Model):
+    """An answer to the open question, stored apart from the response so that free text can
+    never be joined to background answers."""
+
+    mapping_perspective = models.ForeignKey(
+        MappingPerspective, models.CASCADE, related_name="open_answers"
+    )
+    text = models.TextField(max_length=2000)
+
+
+class CodeBatch(models.Model):
+    """Invitation codes generated together for one perspective and (optionally) one unit."""
+
+    mapping_perspective = models.ForeignKey(
+        MappingPerspective, models.CASCADE, related_name="batches"
+    )
+    unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="+")
+    size = models.PositiveIntegerField()
+    created_on = models.DateField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_on", "-id"]
+
+
+class InvitationCodeQuerySet(models.QuerySet["InvitationCode"]):
+    def unused(self) -> InvitationCodeQuerySet:
+        return self.filter(used=False)
+
+
+class InvitationCode(models.Model):
+    """A single-use code. It knows its perspective and unit; a used code only records that it is
+    used — never when, and never which response it became."""
+
+    batch = models.ForeignKey(CodeBatch, models.CASCADE, related_name="codes")
+    code = models.CharField(max_length=20, unique=True)
+    used = models.BooleanField(default=False)
+
+    objects = InvitationCodeQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Draft(models.Model):
+    """Unfinished answers, so that a respondent can stop and resume. Deleted in the same
+    transaction that stores the response, so nothing links the code to the answers afterwards."""
+
+    key = models.CharField(max_length=64, unique=True)
+    mapping_perspective = models.ForeignKey(MappingPerspective, models.CASCADE, related_name="+")
+    code = models.OneToOneField(
+        InvitationCode, models.CASCADE, null=True, blank=True, related_name="draft"
+    )
+    # Seeds the per-respondent order of the values; never stored with the response.
+    shuffle_seed = models.BigIntegerField()
+    answers = models.JSONField(default=dict)
+    updated_on = models.DateField(auto_now=True)

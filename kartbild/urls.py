@@ -1,0 +1,10 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("kartbild.organisations.urls")),
+    path("", include("kartbild.accounts.urls")),
+    path("", include("kartbild.catalogue.urls")),
+    path("", include("kartbild.mappings.urls")),
+    path("sprak/", set_language, name="set_language"),
+]
