@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "kartbild.organisations",
     "kartbild.catalogue",
     "kartbild.mappings",
+    "kartbild.demo",
 ]
 
 MIDDLEWARE = [

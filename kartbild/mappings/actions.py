@@ -256,6 +256,12 @@ def record_response(
             ).update(used=True)
             if spent != 1:
                 raise Rejected(_("Koden har redan använts."))
+        if draft is not None and draft.pk is not None:
+            # Deleting the draft is also the guard against a double click on "Skicka": the
+            # second submission of the same draft finds nothing to delete and stores nothing.
+            deleted, _kinds = Draft.objects.filter(pk=draft.pk).delete()
+            if deleted == 0:
+                raise Rejected(_("Svaret är redan skickat."))
         response = Response.objects.create(
             mapping_perspective=mapping_perspective,
             unit_id=answers.unit_id,
@@ -269,8 +275,6 @@ def record_response(
             OpenAnswer.objects.create(
                 mapping_perspective=mapping_perspective, text=answers.open_answer.strip()
             )
-        if draft is not None and draft.pk is not None:
-            Draft.objects.filter(pk=draft.pk).delete()
     return response
 
 
