@@ -24,7 +24,7 @@ demo: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy kartbild
+	TESTING=1 $(BIN)/mypy kartbild
 	TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 test: lint

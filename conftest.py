@@ -9,11 +9,6 @@ from typing import Any
 
 import pytest
 
-os.environ.setdefault("TESTING", "1")
-# Playwright's sync API runs an event loop in the test thread; Django's live server and ORM
-# are used from the same thread on purpose.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = "/usr/lib/chromium/chromium"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
