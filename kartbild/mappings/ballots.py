@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kartbild.analysis.catalogue import Catalogue, CatalogueValue, Polarity, ValueType
+from kartbild.catalogue.models import ValueCatalogue
 from kartbild.mappings.models import MappingPerspective, Question, Response
 
 # Responses without a unit (citizens, elected officials, employees who did not say).
@@ -41,3 +43,23 @@ def load_ballots(mapping_perspective: MappingPerspective, picks_per_question: in
     picks = picks.reshape(len(rows), len(questions), picks_per_question)
     units = np.fromiter((NO_UNIT if u is None else u for _p, u in rows), dtype=np.int64, count=len(rows))
     return PerspectiveBallots(questions, picks, units)
+
+
+def analysis_catalogue(catalogue: ValueCatalogue) -> Catalogue:
+    """The catalogue version as the analysis core sees it: value index = stored position."""
+    values = list(catalogue.values.order_by("position"))
+    if [v.position for v in values] != list(range(len(values))):
+        raise ValueError(f"catalogue {catalogue.pk} has gaps in its value positions")
+    return Catalogue(
+        values=tuple(
+            CatalogueValue(
+                slug=v.slug,
+                level=v.level,
+                polarity=Polarity(v.polarity),
+                type=ValueType(v.type),
+                name_sv=v.name_sv,
+                name_en=v.name_en,
+            )
+            for v in values
+        )
+    )

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
+from kartbild.analysis.gate import AnonymityPolicy
+from kartbild.analysis.metrics import value_table
 from kartbild.catalogue.models import Value
 from kartbild.mappings.actions import question_title
-from kartbild.mappings.ballots import load_ballots
+from kartbild.mappings.ballots import analysis_catalogue, load_ballots
 from kartbild.mappings.models import Mapping, MappingPerspective
 
 TOP = 10
@@ -37,26 +41,16 @@ class PerspectiveResult:
     questions: list[QuestionResult]
 
 
-def first_results(mapping: Mapping) -> list[PerspectiveResult]:
-    from kartbild.analysis.catalogue import Catalogue
-    from kartbild.analysis.gate import AnonymityPolicy
-    from kartbild.analysis.metrics import value_table
-
-    values = list(mapping.catalogue.values.all())
-    catalogue = Catalogue.from_rows(
-        slugs=[v.slug for v in values],
-        levels=[v.level for v in values],
-        limiting=[v.is_limiting for v in values],
-        types=[v.type for v in values],
-    )
-    by_position = {v.position: v for v in values}
-    policy = AnonymityPolicy()
+def first_results(mapping: Mapping, policy: AnonymityPolicy | None = None) -> list[PerspectiveResult]:
+    policy = policy or AnonymityPolicy()
+    catalogue = analysis_catalogue(mapping.catalogue)
+    by_position = {v.position: v for v in mapping.catalogue.values.all()}
     results = []
     for mp in mapping.perspectives.all():
         ballots = load_ballots(mp, mapping.picks)
-        verdict = policy.check_group(ballots.respondents)
-        if not verdict.shown:
-            results.append(PerspectiveResult(mp, ballots.respondents, verdict.reason, []))
+        if not policy.shows(ballots.respondents):
+            reason = _("För få svar för att visa: minst %(k)s svar behövs.") % {"k": policy.min_group}
+            results.append(PerspectiveResult(mp, ballots.respondents, reason, []))
             continue
         questions = []
         for index, question in enumerate(ballots.questions):
@@ -65,8 +59,8 @@ def first_results(mapping: Mapping) -> list[PerspectiveResult]:
                 QuestionResult(
                     question_title(question),
                     [
-                        TopValue(by_position[row.index], row.rank, row.votes, row.share, row.tied)
-                        for row in table.top
+                        TopValue(by_position[row.value], row.rank, row.votes, row.share, row.tied_at_cutoff)
+                        for row in table.rows(top_only=True)
                     ],
                 )
             )
