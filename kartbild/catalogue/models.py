@@ -1,10 +1,19 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kartbild.organisations.models import Organisation
+
+
+class ValueCatalogueQuerySet(models.QuerySet["ValueCatalogue"]):
+    def visible_to(self, organisation: Organisation) -> ValueCatalogueQuerySet:
+        """The shipped catalogues and the organisation's own versions, shipped first."""
+        return self.filter(Q(organisation=None) | Q(organisation=organisation)).order_by(
+            F("organisation").asc(nulls_first=True), "name", "version"
+        )
 
 
 class ValueCatalogue(models.Model):
@@ -21,11 +30,20 @@ class ValueCatalogue(models.Model):
     )
     created_on = models.DateField(_("skapad"), auto_now_add=True)
 
+    objects = ValueCatalogueQuerySet.as_manager()
+
     class Meta:
         ordering = ["organisation_id", "name", "version"]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "name", "version"], name="catalogue_version_unique"
+            ),
+            # NULLs are distinct in a unique index, so the constraint above does not stop two
+            # loads of the shipped catalogue from racing each other; this one does.
+            models.UniqueConstraint(
+                fields=["name", "version"],
+                condition=Q(organisation=None),
+                name="shipped_catalogue_version_unique",
             ),
         ]
 
@@ -35,7 +53,12 @@ class ValueCatalogue(models.Model):
     @property
     def is_locked(self) -> bool:
         """Immutable once a mapping uses it: results record the version they were computed on."""
-        return self.mappings.exists()  # type: ignore[attr-defined]
+        return self.mappings.exists()
+
+    @property
+    def is_shipped(self) -> bool:
+        """Shipped with Kartbild: shared by every organisation, so no organisation may edit it."""
+        return self.organisation_id is None
 
 
 class Polarity(models.TextChoices):
@@ -103,11 +126,23 @@ class Value(models.Model):
 
     @property
     def description(self) -> str:
-        return self.description_en if (get_language() or "sv").startswith("en") else self.description_sv
+        return (
+            self.description_en
+            if (get_language() or "sv").startswith("en")
+            else self.description_sv
+        )
 
     @property
     def is_limiting(self) -> bool:
         return self.polarity == Polarity.LIMITING
 
+    @property
+    def frame_list(self) -> list[str]:
+        return [frame for frame in self.frames.split("|") if frame]
+
+    @property
+    def frame_labels(self) -> list[str]:
+        return [str(Frame(frame).label) for frame in self.frame_list if frame in Frame.values]
+
     def fits(self, frame: str) -> bool:
-        return frame in self.frames.split("|")
+        return frame in self.frame_list
