@@ -47,7 +47,9 @@ def organisation_a(db: None) -> Any:
 def organisation_b(db: None) -> Any:
     from kartbild.organisations.models import Organisation
 
-    return Organisation.objects.create(name="Strängnäs", slug="strangnas", kind="kommun", code="0486")
+    return Organisation.objects.create(
+        name="Strängnäs", slug="strangnas", kind="kommun", code="0486"
+    )
 
 
 def _member(organisation: Any, username: str, role: str, unit: Any = None) -> Any:
@@ -115,9 +117,15 @@ def make_mapping(organisation_a: Any, catalogue: Any) -> Callable[..., Any]:
     """An open mapping of organisation A with 3 picks per question."""
     from kartbild.mappings import actions
 
-    def make(perspectives: tuple[str, ...] = ("medarbetare", "medborgare"), open: bool = True, **settings: Any) -> Any:
+    def make(
+        perspectives: tuple[str, ...] = ("medarbetare", "medborgare"),
+        open: bool = True,
+        **settings: Any,
+    ) -> Any:
         settings.setdefault("picks", 3)
-        mapping = actions.create_mapping(organisation_a, catalogue, "Kartläggning 2026", perspectives, **settings)
+        mapping = actions.create_mapping(
+            organisation_a, catalogue, "Kartläggning 2026", perspectives, **settings
+        )
         if open:
             actions.open_mapping(mapping)
         return mapping

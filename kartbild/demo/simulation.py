@@ -51,11 +51,7 @@ def question_affinity(kind: str, values: list[OfferedValue]) -> np.ndarray:
     limiting = np.array([v.limiting for v in values], dtype=float)
     kind_of = np.array([v.type for v in values])
     if kind == "personal":
-        return (
-            0.6 * np.isin(kind_of, ["I", "R"])
-            - 0.15 * np.abs(level - 4)
-            - 2.0 * limiting
-        )
+        return 0.6 * np.isin(kind_of, ["I", "R"]) - 0.15 * np.abs(level - 4) - 2.0 * limiting
     if kind == "current":
         return 0.5 * (kind_of == "O") - 0.1 * level + 0.3 * limiting
     return 0.35 * level - 2.5 * limiting + 0.3 * (kind_of == "S")

@@ -41,10 +41,7 @@ def normalise_header(name: str) -> str:
 def read_table(name: str, data: bytes) -> Table:
     """Parse CSV or XLSX bytes. Header names are compared case-insensitively, with underscores
     read as spaces. Raises TableError with a Swedish message."""
-    if name.lower().endswith(".xlsx"):
-        grid = _xlsx_grid(data)
-    else:
-        grid = _csv_grid(data)
+    grid = _xlsx_grid(data) if name.lower().endswith(".xlsx") else _csv_grid(data)
     grid = [(line, cells) for line, cells in grid if any(c.strip() for c in cells)]
     if not grid:
         raise TableError(_("Filen är tom."))

@@ -211,7 +211,8 @@ def answer_errors(
         errors.append(_("Okänt område."))
     if len(answers.open_answer) > MAX_OPEN_ANSWER:
         errors.append(
-            _("Svaret på den öppna frågan får vara högst %(max)s tecken.") % {"max": MAX_OPEN_ANSWER}
+            _("Svaret på den öppna frågan får vara högst %(max)s tecken.")
+            % {"max": MAX_OPEN_ANSWER}
         )
     return errors
 

@@ -33,15 +33,21 @@ class PerspectiveBallots:
         return self.picks[:, index, :]
 
 
-def load_ballots(mapping_perspective: MappingPerspective, picks_per_question: int) -> PerspectiveBallots:
+def load_ballots(
+    mapping_perspective: MappingPerspective, picks_per_question: int
+) -> PerspectiveBallots:
     questions = list(mapping_perspective.questions.all())
     rows = list(
-        Response.objects.filter(mapping_perspective=mapping_perspective).values_list("picks", "unit_id")
+        Response.objects.filter(mapping_perspective=mapping_perspective).values_list(
+            "picks", "unit_id"
+        )
     )
     blob = b"".join(bytes(picks) for picks, _unit in rows)
     picks = np.frombuffer(blob, dtype="<u2").astype(np.int32)
     picks = picks.reshape(len(rows), len(questions), picks_per_question)
-    units = np.fromiter((NO_UNIT if u is None else u for _p, u in rows), dtype=np.int64, count=len(rows))
+    units = np.fromiter(
+        (NO_UNIT if u is None else u for _p, u in rows), dtype=np.int64, count=len(rows)
+    )
     return PerspectiveBallots(questions, picks, units)
 
 

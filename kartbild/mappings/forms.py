@@ -27,7 +27,9 @@ class CodeForm(forms.Form):
         label=_("Din kod"),
         max_length=40,
         help_text=_("Koden står i ditt brev, till exempel ABCD-EFGH-JKLM."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
     )
 
 
@@ -41,8 +43,10 @@ class BackgroundForm(forms.Form):
         mapping_perspective = draft.mapping_perspective
         mapping = mapping_perspective.mapping
         perspective = mapping_perspective.perspective
-        if perspective == Perspective.EMPLOYEES and mapping.ask_unit and not (
-            draft.code_id and draft.answers.get("unit")
+        if (
+            perspective == Perspective.EMPLOYEES
+            and mapping.ask_unit
+            and not (draft.code_id and draft.answers.get("unit"))
         ):
             tree = UnitTree.of(mapping.organisation)
             choices = [("", _("Vill inte svara"))] + [
@@ -50,7 +54,9 @@ class BackgroundForm(forms.Form):
             ]
             form.fields["unit"] = forms.TypedChoiceField(
                 label=_("Var arbetar du?"),
-                help_text=_("Välj den enhet du tillhör. Resultat visas bara för grupper med tillräckligt många svar."),
+                help_text=_(
+                    "Välj den enhet du tillhör. Resultat visas bara för grupper med tillräckligt många svar."
+                ),
                 choices=choices,
                 required=False,
                 coerce=int,
@@ -85,7 +91,7 @@ class BackgroundForm(forms.Form):
         return form
 
     def answers(self) -> dict[str, Any]:
-        return {name: value for name, value in self.cleaned_data.items()}
+        return dict(self.cleaned_data.items())
 
 
 class MappingForm(forms.ModelForm):
@@ -118,8 +124,12 @@ class MappingForm(forms.ModelForm):
         }
         help_texts = {
             "picks": _("Hur många värden varje fråga ber om (3–15, oftast 10)."),
-            "districts": _("Ett område per rad. Lämna tomt för att inte fråga medborgare var de bor."),
-            "open_question": _("Till exempel: Vad behöver förändras för att vi ska nå den önskade kulturen?"),
+            "districts": _(
+                "Ett område per rad. Lämna tomt för att inte fråga medborgare var de bor."
+            ),
+            "open_question": _(
+                "Till exempel: Vad behöver förändras för att vi ska nå den önskade kulturen?"
+            ),
         }
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
@@ -135,12 +145,13 @@ class MappingForm(forms.ModelForm):
         picks = self.cleaned_data["picks"]
         if not MIN_PICKS <= picks <= MAX_PICKS:
             raise forms.ValidationError(
-                _("Antalet val måste vara mellan %(min)s och %(max)s.") % {"min": MIN_PICKS, "max": MAX_PICKS}
+                _("Antalet val måste vara mellan %(min)s och %(max)s.")
+                % {"min": MIN_PICKS, "max": MAX_PICKS}
             )
         return int(picks)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         opens, closes = data.get("opens_on"), data.get("closes_on")
         if opens and closes and closes < opens:
             self.add_error("closes_on", _("Slutdatum kan inte ligga före startdatum."))
@@ -150,8 +161,15 @@ class MappingForm(forms.ModelForm):
 def question_choices() -> list[tuple[str, str]]:
     choices = [("personal", str(_("Personliga värderingar")))]
     for frame in QuestionFrame:
-        choices.append((f"current:{frame.value}", str(_("Rådande kultur – %(frame)s") % {"frame": frame.label})))
-        choices.append((f"desired:{frame.value}", str(_("Önskad kultur – %(frame)s") % {"frame": frame.label})))
+        choices.append(
+            (
+                f"current:{frame.value}",
+                str(_("Rådande kultur – %(frame)s") % {"frame": frame.label}),
+            )
+        )
+        choices.append(
+            (f"desired:{frame.value}", str(_("Önskad kultur – %(frame)s") % {"frame": frame.label}))
+        )
     return choices
 
 

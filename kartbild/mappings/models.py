@@ -196,6 +196,9 @@ class Response(models.Model):
     class Meta:
         indexes = [models.Index(fields=["mapping_perspective", "unit"])]
 
+    def __str__(self) -> str:
+        return f"{self.mapping_perspective} – {self.submitted_on}"
+
     def pick_matrix(self, question_count: int) -> np.ndarray:
         return np.frombuffer(bytes(self.picks), dtype="<u2").reshape(question_count, -1)
 
@@ -208,6 +211,9 @@ class OpenAnswer(models.Model):
         MappingPerspective, models.CASCADE, related_name="open_answers"
     )
     text = models.TextField(max_length=2000)
+
+    def __str__(self) -> str:
+        return self.text[:60]
 
 
 class CodeBatch(models.Model):
@@ -222,6 +228,9 @@ class CodeBatch(models.Model):
 
     class Meta:
         ordering = ["-created_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.mapping_perspective} – {self.size}"
 
 
 class InvitationCodeQuerySet(models.QuerySet["InvitationCode"]):
@@ -256,3 +265,6 @@ class Draft(models.Model):
     shuffle_seed = models.BigIntegerField()
     answers = models.JSONField(default=dict)
     updated_on = models.DateField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"draft {self.pk}"

@@ -102,7 +102,9 @@ def parse_paper_answers(mapping: Mapping, table: Table) -> tuple[list[PaperAnswe
             row_errors.append(_("okänd åldersgrupp ”%(value)s”") % {"value": answers.age_band})
             answers.age_band = ""
         if answers.tenure_band and answers.tenure_band not in tenures:
-            row_errors.append(_("okänd anställningstid ”%(value)s”") % {"value": answers.tenure_band})
+            row_errors.append(
+                _("okänd anställningstid ”%(value)s”") % {"value": answers.tenure_band}
+            )
             answers.tenure_band = ""
         if not row_errors:
             row_errors = answer_errors(perspectives[perspective], answers, context)
@@ -139,7 +141,9 @@ def import_paper_answers(mapping: Mapping, rows: list[PaperAnswer]) -> int:
         )
         if answers.open_answer.strip():
             open_answers.append(
-                OpenAnswer(mapping_perspective=row.mapping_perspective, text=answers.open_answer.strip())
+                OpenAnswer(
+                    mapping_perspective=row.mapping_perspective, text=answers.open_answer.strip()
+                )
             )
     with transaction.atomic():
         Response.objects.bulk_create(responses, batch_size=1000)

@@ -43,7 +43,9 @@ def perspective_rates(mapping: Mapping) -> list[Rate]:
             base, kind = headcount, "headcount"
         else:
             base, kind = issued.get(mp.perspective, 0), "codes"
-        rates.append(Rate(mp.get_perspective_display(), 0, counts.get(mp.perspective, 0), base, kind))
+        rates.append(
+            Rate(mp.get_perspective_display(), 0, counts.get(mp.perspective, 0), base, kind)
+        )
     return rates
 
 

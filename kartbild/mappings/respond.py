@@ -58,9 +58,13 @@ def enter_code(request: HttpRequest) -> HttpResponse:
             .first()
         )
         if code is None:
-            form.add_error("code", _("Koden finns inte. Kontrollera att du har skrivit av den rätt."))
+            form.add_error(
+                "code", _("Koden finns inte. Kontrollera att du har skrivit av den rätt.")
+            )
         elif code.used:
-            form.add_error("code", _("Koden har redan använts. Varje kod kan bara användas en gång."))
+            form.add_error(
+                "code", _("Koden har redan använts. Varje kod kan bara användas en gång.")
+            )
         elif not code.batch.mapping_perspective.mapping.is_answerable():
             form.add_error("code", _("Kartläggningen är inte öppen för svar."))
         else:
@@ -116,7 +120,11 @@ def step(request: HttpRequest, key: str, step: int) -> HttpResponse:
         if "back" in request.POST:
             if step > 1:
                 return redirect("mappings:step", key=key, step=step - 1)
-            return redirect("mappings:start", token=mapping_perspective.token) if not draft.code_id else redirect("mappings:code")
+            return (
+                redirect("mappings:start", token=mapping_perspective.token)
+                if not draft.code_id
+                else redirect("mappings:code")
+            )
         if len(posted) != len(chosen):
             error = _("Ett av de valda värdena finns inte i listan. Välj igen.")
         elif len(chosen) != mapping.picks:
@@ -166,7 +174,13 @@ def background(request: HttpRequest, key: str) -> HttpResponse:
     return render(
         request,
         "mappings/respond/background.html",
-        {"draft": draft, "mapping": mapping, "form": form, "step": questions + 1, "steps": questions + 2},
+        {
+            "draft": draft,
+            "mapping": mapping,
+            "form": form,
+            "step": questions + 1,
+            "steps": questions + 2,
+        },
         status=400 if form.errors else 200,
     )
 

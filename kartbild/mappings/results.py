@@ -41,7 +41,9 @@ class PerspectiveResult:
     questions: list[QuestionResult]
 
 
-def first_results(mapping: Mapping, policy: AnonymityPolicy | None = None) -> list[PerspectiveResult]:
+def first_results(
+    mapping: Mapping, policy: AnonymityPolicy | None = None
+) -> list[PerspectiveResult]:
     policy = policy or AnonymityPolicy()
     catalogue = analysis_catalogue(mapping.catalogue)
     by_position = {v.position: v for v in mapping.catalogue.values.all()}
@@ -49,7 +51,9 @@ def first_results(mapping: Mapping, policy: AnonymityPolicy | None = None) -> li
     for mp in mapping.perspectives.all():
         ballots = load_ballots(mp, mapping.picks)
         if not policy.shows(ballots.respondents):
-            reason = _("För få svar för att visa: minst %(k)s svar behövs.") % {"k": policy.min_group}
+            reason = _("För få svar för att visa: minst %(k)s svar behövs.") % {
+                "k": policy.min_group
+            }
             results.append(PerspectiveResult(mp, ballots.respondents, reason, []))
             continue
         questions = []
@@ -59,7 +63,13 @@ def first_results(mapping: Mapping, policy: AnonymityPolicy | None = None) -> li
                 QuestionResult(
                     question_title(question),
                     [
-                        TopValue(by_position[row.value], row.rank, row.votes, row.share, row.tied_at_cutoff)
+                        TopValue(
+                            by_position[row.value],
+                            row.rank,
+                            row.votes,
+                            row.share,
+                            row.tied_at_cutoff,
+                        )
                         for row in table.rows(top_only=True)
                     ],
                 )

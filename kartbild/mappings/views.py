@@ -21,7 +21,9 @@ from kartbild.mappings.paper import import_paper_answers, parse_paper_answers
 from kartbild.mappings.results import first_results
 
 
-def access_mapping(request: HttpRequest, org: str, mapping_id: int, *roles: Role) -> tuple[Membership, Mapping]:
+def access_mapping(
+    request: HttpRequest, org: str, mapping_id: int, *roles: Role
+) -> tuple[Membership, Mapping]:
     """The mapping, if it belongs to an organisation the user has one of `roles` in; otherwise 404
     (another organisation) or 403 (a role that may not)."""
     membership = access_membership(request, org, *roles)
@@ -39,7 +41,11 @@ def create(request: HttpRequest, org: str) -> HttpResponse:
     organisation = membership.organisation
     form = MappingForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in {"perspectives", "catalogue", "name"}}
+        data = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in {"perspectives", "catalogue", "name"}
+        }
         mapping = actions.create_mapping(
             organisation,
             form.cleaned_data["catalogue"],
@@ -47,7 +53,9 @@ def create(request: HttpRequest, org: str) -> HttpResponse:
             form.cleaned_data["perspectives"],
             **data,
         )
-        messages.success(request, _("Kartläggningen är skapad. Kontrollera frågorna innan du öppnar den."))
+        messages.success(
+            request, _("Kartläggningen är skapad. Kontrollera frågorna innan du öppnar den.")
+        )
         return redirect("mappings:detail", org=org, mapping_id=mapping.pk)
     return render(request, "mappings/create.html", {"organisation": organisation, "form": form})
 
@@ -95,7 +103,12 @@ def configure(request: HttpRequest, org: str, mapping_id: int) -> HttpResponse:
     return render(
         request,
         "mappings/configure.html",
-        {"organisation": mapping.organisation, "mapping": mapping, "form": form, "questions": questions},
+        {
+            "organisation": mapping.organisation,
+            "mapping": mapping,
+            "form": form,
+            "questions": questions,
+        },
     )
 
 
@@ -109,7 +122,9 @@ def change_status(request: HttpRequest, org: str, mapping_id: int) -> HttpRespon
             messages.success(request, _("Kartläggningen är öppen för svar."))
         elif request.POST.get("status") == "closed":
             actions.close_mapping(mapping)
-            messages.success(request, _("Kartläggningen är stängd. Den kan inte längre ändras eller besvaras."))
+            messages.success(
+                request, _("Kartläggningen är stängd. Den kan inte längre ändras eller besvaras.")
+            )
         else:
             messages.error(request, _("Okänd åtgärd."))
     except Rejected as rejection:
@@ -138,7 +153,11 @@ def results(request: HttpRequest, org: str, mapping_id: int) -> HttpResponse:
     return render(
         request,
         "mappings/results.html",
-        {"organisation": mapping.organisation, "mapping": mapping, "results": first_results(mapping)},
+        {
+            "organisation": mapping.organisation,
+            "mapping": mapping,
+            "results": first_results(mapping),
+        },
     )
 
 
@@ -158,7 +177,9 @@ def paper_import(request: HttpRequest, org: str, mapping_id: int) -> HttpRespons
                 errors = [error.message]
             if not errors:
                 count = import_paper_answers(mapping, rows)
-                messages.success(request, _("%(count)s pappersenkäter lästes in.") % {"count": count})
+                messages.success(
+                    request, _("%(count)s pappersenkäter lästes in.") % {"count": count}
+                )
                 return redirect("mappings:detail", org=org, mapping_id=mapping.pk)
     columns = []
     for mp in mapping.perspectives.prefetch_related("questions"):

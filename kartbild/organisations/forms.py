@@ -23,7 +23,7 @@ class UnitForm(forms.ModelForm):
         self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         parent, level = data.get("parent"), data.get("level")
         if level and Unit.CHILD_LEVEL.get(parent.level if parent else None) != level:
             self.add_error(

@@ -68,7 +68,9 @@ def parse_units(table: Table, organisation: Organisation) -> tuple[list[UnitRow]
         level = LEVEL_NAMES.get(cell["level"].lower())
         if level is None:
             errors.append(
-                _("Rad %(line)s: nivån måste vara förvaltning, avdelning eller enhet, inte ”%(value)s”.")
+                _(
+                    "Rad %(line)s: nivån måste vara förvaltning, avdelning eller enhet, inte ”%(value)s”."
+                )
                 % {"line": line, "value": cell["level"]}
             )
         try:
@@ -81,25 +83,31 @@ def parse_units(table: Table, organisation: Organisation) -> tuple[list[UnitRow]
                 % {"line": line, "value": cell["headcount"]}
             )
             headcount = 0
-        rows.append(UnitRow(line, cell["code"], cell["name"], level or "", cell["parent"], headcount))
+        rows.append(
+            UnitRow(line, cell["code"], cell["name"], level or "", cell["parent"], headcount)
+        )
 
     by_code = {r.code: r for r in rows}
     existing = dict(Unit.objects.filter(organisation=organisation).values_list("code", "level"))
-    for row in rows:
-        if not row.level:
+    for unit_row in rows:
+        if not unit_row.level:
             continue
-        parent_level = by_code[row.parent].level if row.parent in by_code else existing.get(row.parent)
-        if row.parent and parent_level is None:
+        parent_level = (
+            by_code[unit_row.parent].level
+            if unit_row.parent in by_code
+            else existing.get(unit_row.parent)
+        )
+        if unit_row.parent and parent_level is None:
             errors.append(
                 _("Rad %(line)s: den överordnade enheten %(code)s finns inte.")
-                % {"line": row.line, "code": row.parent}
+                % {"line": unit_row.line, "code": unit_row.parent}
             )
-        elif Unit.CHILD_LEVEL.get(parent_level or None) != row.level:
+        elif Unit.CHILD_LEVEL.get(parent_level or None) != unit_row.level:
             errors.append(
                 _("Rad %(line)s: en %(level)s kan inte ligga direkt under %(parent)s.")
                 % {
-                    "line": row.line,
-                    "level": Unit.Level(row.level).label.lower(),
+                    "line": unit_row.line,
+                    "level": Unit.Level(unit_row.level).label.lower(),
                     "parent": Unit.Level(parent_level).label.lower()
                     if parent_level
                     else _("organisationen"),

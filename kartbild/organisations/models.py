@@ -63,7 +63,7 @@ class Unit(models.Model):
         return self.name
 
     # The expected child level of each level; an enhet has no children.
-    CHILD_LEVEL = {
+    CHILD_LEVEL: dict[str | None, str] = {
         None: Level.ADMINISTRATION,
         Level.ADMINISTRATION: Level.DEPARTMENT,
         Level.DEPARTMENT: Level.TEAM,

@@ -18,7 +18,11 @@ from kartbild.organisations.tree import UnitTree
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    memberships = list(Membership.objects.filter(user=request.user).select_related("organisation"))
+    memberships = list(
+        Membership.objects.filter(user__username=request.user.get_username()).select_related(
+            "organisation"
+        )
+    )
     if len(memberships) == 1:
         return redirect("organisations:dashboard", org=memberships[0].organisation.slug)
     return render(request, "organisations/home.html", {"memberships": memberships})

@@ -12,7 +12,12 @@ from kartbild.mappings import actions
 from kartbild.mappings.models import InvitationCode, Response
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
 
 
 def pick_and_continue(page: Any, count: int) -> None:
@@ -22,7 +27,9 @@ def pick_and_continue(page: Any, count: int) -> None:
     page.get_by_role("button", name="Nästa").click()
 
 
-def test_a_respondent_answers_with_a_code_on_a_phone(browser: Any, live_server: Any, make_mapping: Any) -> None:
+def test_a_respondent_answers_with_a_code_on_a_phone(
+    browser: Any, live_server: Any, make_mapping: Any
+) -> None:
     mapping = make_mapping(("medarbetare",))
     mp = mapping.perspectives.get()
     code = actions.generate_codes(mp, None, 1).codes.get()
@@ -49,7 +56,9 @@ def test_a_respondent_answers_with_a_code_on_a_phone(browser: Any, live_server: 
     assert InvitationCode.objects.get().used
 
 
-def test_a_respondent_answers_with_javascript_off(browser: Any, live_server: Any, make_mapping: Any) -> None:
+def test_a_respondent_answers_with_javascript_off(
+    browser: Any, live_server: Any, make_mapping: Any
+) -> None:
     mapping = make_mapping(("medborgare",))
     mp = mapping.perspectives.get()
     context = browser.new_context(java_script_enabled=False, **PHONE)

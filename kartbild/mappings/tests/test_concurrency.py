@@ -19,13 +19,17 @@ CLIENTS = 20
 @pytest.mark.django_db(transaction=True)
 def test_twenty_clients_posting_one_code_store_one_response(make_mapping: Any) -> None:
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite's in-memory test database is not shared between threads; .ci/run runs this on PostgreSQL")
+        pytest.skip(
+            "needs PostgreSQL: SQLite's in-memory test database is not shared between threads; .ci/run runs this on PostgreSQL"
+        )
     mapping = make_mapping(("medarbetare",))
     mp = mapping.perspectives.get()
     code = actions.generate_codes(mp, None, 1).codes.get()
     key = Client().post(reverse("mappings:code"), {"code": code.code})["Location"].split("/")[2]
     for step in range(1, mp.questions.count() + 1):
-        Client().post(reverse("mappings:step", args=[key, step]), {"value": ["tillit", "mod", "ansvar"]})
+        Client().post(
+            reverse("mappings:step", args=[key, step]), {"value": ["tillit", "mod", "ansvar"]}
+        )
     barrier = threading.Barrier(CLIENTS)
     statuses: list[int] = []
 
@@ -33,7 +37,9 @@ def test_twenty_clients_posting_one_code_store_one_response(make_mapping: Any) -
         client = Client()
         barrier.wait()
         try:
-            statuses.append(client.post(reverse("mappings:submit", args=[key]), {"send": "1"}).status_code)
+            statuses.append(
+                client.post(reverse("mappings:submit", args=[key]), {"send": "1"}).status_code
+            )
         finally:
             connection.close()
 

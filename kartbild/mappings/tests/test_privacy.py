@@ -19,18 +19,35 @@ pytestmark = pytest.mark.django_db
 def test_a_response_has_no_field_that_could_identify_or_order_it() -> None:
     fields = {f.name: f for f in Response._meta.get_fields() if f.concrete}
     assert set(fields) == {
-        "id", "mapping_perspective", "unit", "age_band", "tenure_band", "district", "submitted_on", "picks",
+        "id",
+        "mapping_perspective",
+        "unit",
+        "age_band",
+        "tenure_band",
+        "district",
+        "submitted_on",
+        "picks",
     }
     assert isinstance(fields["id"], models.UUIDField)
     assert not any(isinstance(f, models.DateTimeField) for f in fields.values())
-    assert {f.name for f in OpenAnswer._meta.get_fields() if f.concrete} == {"id", "mapping_perspective", "text"}
-    assert {f.name for f in InvitationCode._meta.get_fields() if f.concrete} == {"id", "batch", "code", "used"}
+    assert {f.name for f in OpenAnswer._meta.get_fields() if f.concrete} == {
+        "id",
+        "mapping_perspective",
+        "text",
+    }
+    assert {f.name for f in InvitationCode._meta.get_fields() if f.concrete} == {
+        "id",
+        "batch",
+        "code",
+        "used",
+    }
 
 
 def test_a_database_dump_does_not_link_a_response_to_its_code(make_mapping: Any) -> None:
     mapping = make_mapping(("medarbetare",))
     mp = mapping.perspectives.get()
     code = actions.generate_codes(mp, None, 3).codes.first()
+    assert code is not None
     draft = actions.start_draft(mp, code)
     answers = actions.Answers(picks={q.pk: ["tillit", "mod", "ansvar"] for q in mp.questions.all()})
     response = actions.record_response(mp, answers, code=code, draft=draft)

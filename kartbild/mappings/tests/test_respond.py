@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def answer_all(client: Any, key: str, mapping: Any, mp: Any, picks: list[str]) -> Any:
     for step in range(1, mp.questions.count() + 1):
-        response = client.post(reverse("mappings:step", args=[key, step]), {"value": picks, "next": "1"})
+        response = client.post(
+            reverse("mappings:step", args=[key, step]), {"value": picks, "next": "1"}
+        )
         assert response.status_code == 302, response.content.decode()[:500]
     return response
 
@@ -23,7 +25,7 @@ def answer_all(client: Any, key: str, mapping: Any, mp: Any, picks: list[str]) -
 def start_open(client: Any, mp: Any) -> str:
     response = client.post(reverse("mappings:start", args=[mp.token]))
     assert response.status_code == 302
-    return response["Location"].split("/")[2]
+    return str(response["Location"].split("/")[2])
 
 
 def test_a_respondent_answers_through_the_open_link(client: Any, make_mapping: Any) -> None:
@@ -40,10 +42,14 @@ def test_a_respondent_answers_through_the_open_link(client: Any, make_mapping: A
     assert not Draft.objects.exists()
 
 
-def test_it_names_the_problem_when_too_few_values_are_picked(client: Any, make_mapping: Any) -> None:
+def test_it_names_the_problem_when_too_few_values_are_picked(
+    client: Any, make_mapping: Any
+) -> None:
     mp = make_mapping(("medborgare",)).perspectives.get()
     key = start_open(client, mp)
-    response = client.post(reverse("mappings:step", args=[key, 1]), {"value": ["tillit"], "next": "1"})
+    response = client.post(
+        reverse("mappings:step", args=[key, 1]), {"value": ["tillit"], "next": "1"}
+    )
     assert response.status_code == 400
     assert "Välj exakt 3 värden. Du har valt 1." in response.content.decode()
 
@@ -83,7 +89,9 @@ def test_a_respondent_with_a_code_resumes_the_draft(client: Any, make_mapping: A
     code = actions.generate_codes(mp, None, 1).codes.get()
     response = client.post(reverse("mappings:code"), {"code": code.code.lower().replace("-", " ")})
     key = response["Location"].split("/")[2]
-    client.post(reverse("mappings:step", args=[key, 1]), {"value": ["tillit", "mod", "ansvar"], "next": "1"})
+    client.post(
+        reverse("mappings:step", args=[key, 1]), {"value": ["tillit", "mod", "ansvar"], "next": "1"}
+    )
     again = client.post(reverse("mappings:code"), {"code": code.code})
     assert again["Location"].split("/")[2] == key
     page = client.get(reverse("mappings:step", args=[key, 1])).content.decode()
@@ -128,7 +136,9 @@ def test_a_closed_mapping_cannot_be_answered(client: Any, make_mapping: Any) -> 
 
 
 def test_the_open_answer_is_stored_apart_from_the_response(client: Any, make_mapping: Any) -> None:
-    mapping = make_mapping(("medborgare",), open_question="Vad behöver förändras?", districts="Norr\nSöder")
+    mapping = make_mapping(
+        ("medborgare",), open_question="Vad behöver förändras?", districts="Norr\nSöder"
+    )
     mp = mapping.perspectives.get()
     key = start_open(client, mp)
     answer_all(client, key, mapping, mp, ["tillit", "mod", "ansvar"])
@@ -159,7 +169,9 @@ def test_an_unknown_draft_is_not_found(client: Any, make_mapping: Any) -> None:
     assert client.post(reverse("mappings:submit", args=["nope"])).status_code == 404
 
 
-def test_elected_officials_are_never_asked_background_questions(client: Any, make_mapping: Any) -> None:
+def test_elected_officials_are_never_asked_background_questions(
+    client: Any, make_mapping: Any
+) -> None:
     mapping = make_mapping(("fortroendevalda",), ask_age=True)
     mp = mapping.perspectives.get()
     key = start_open(client, mp)

@@ -30,6 +30,7 @@ def test_an_admin_imports_a_unit_tree(client: Any, admin_a: Any) -> None:
     client.force_login(admin_a)
     assert upload(client, GOOD).status_code == 302
     team = Unit.objects.get(code="SOC-VO-1")
+    assert team.parent is not None and team.parent.parent is not None
     assert team.parent.parent.code == "SOC" and team.headcount == 64
     page = client.get(reverse("organisations:units", args=["ystad"])).content.decode()
     assert "Hemtjänsten" in page
@@ -62,22 +63,38 @@ def test_a_team_cannot_sit_directly_under_the_organisation(client: Any, admin_a:
     assert Unit.objects.count() == 0
 
 
-def test_an_admin_edits_a_unit_and_bad_input_is_named(client: Any, admin_a: Any, organisation_a: Any) -> None:
+def test_an_admin_edits_a_unit_and_bad_input_is_named(
+    client: Any, admin_a: Any, organisation_a: Any
+) -> None:
     client.force_login(admin_a)
     url = reverse("organisations:unit_add", args=["ystad"])
     response = client.post(url, {"name": "Barn", "code": "B", "level": "enhet", "headcount": "4"})
     assert "kan inte ligga direkt under organisationen" in response.content.decode()
-    response = client.post(url, {"name": "Barn", "code": "B", "level": "forvaltning", "headcount": "-1"})
+    response = client.post(
+        url, {"name": "Barn", "code": "B", "level": "forvaltning", "headcount": "-1"}
+    )
     assert response.status_code == 200
-    assert client.post(url, {"name": "Barn", "code": "B", "level": "forvaltning", "headcount": "40"}).status_code == 302
+    assert (
+        client.post(
+            url, {"name": "Barn", "code": "B", "level": "forvaltning", "headcount": "40"}
+        ).status_code
+        == 302
+    )
     assert Unit.objects.get().headcount == 40
 
 
-def test_other_roles_and_organisations_cannot_change_units(client: Any, analyst_a: Any, admin_b: Any, organisation_a: Any) -> None:
+def test_other_roles_and_organisations_cannot_change_units(
+    client: Any, analyst_a: Any, admin_b: Any, organisation_a: Any
+) -> None:
     unit = Unit.objects.create(organisation=organisation_a, code="A", name="A", level="forvaltning")
     client.force_login(analyst_a)
     assert client.get(reverse("organisations:units", args=["ystad"])).status_code == 200
-    assert client.get(reverse("organisations:unit_edit", args=["ystad", unit.pk])).status_code == 403
+    assert (
+        client.get(reverse("organisations:unit_edit", args=["ystad", unit.pk])).status_code == 403
+    )
     client.force_login(admin_b)
     assert client.get(reverse("organisations:units", args=["ystad"])).status_code == 404
-    assert client.get(reverse("organisations:unit_edit", args=["strangnas", unit.pk])).status_code == 404
+    assert (
+        client.get(reverse("organisations:unit_edit", args=["strangnas", unit.pk])).status_code
+        == 404
+    )

@@ -45,29 +45,105 @@ LOGINS = [
 # (code, name, teams of (code, name, headcount, respondents)). One team is kept below the
 # anonymity threshold on purpose, so the demo shows what withholding looks like.
 TREE: list[tuple[str, str, float, list[tuple[str, str, list[tuple[str, str, int, int]]]]]] = [
-    ("KLF", "Kommunledningsförvaltningen", 0.3, [
-        ("KLF-EK", "Ekonomiavdelningen", [("KLF-EK-1", "Redovisning", 14, 9), ("KLF-EK-2", "Upphandling", 9, 6)]),
-        ("KLF-HR", "HR-avdelningen", [("KLF-HR-1", "Lön och pension", 12, 8), ("KLF-HR-2", "Arbetsmiljö", 6, 3)]),
-    ]),
-    ("BUF", "Barn- och utbildningsförvaltningen", 0.5, [
-        ("BUF-FS", "Förskolan", [("BUF-FS-1", "Förskolan Solrosen", 34, 22), ("BUF-FS-2", "Förskolan Ekbacken", 29, 17)]),
-        ("BUF-GS", "Grundskolan", [("BUF-GS-1", "Norrskolan", 58, 33), ("BUF-GS-2", "Söderskolan", 61, 30)]),
-    ]),
-    ("SOC", "Socialförvaltningen", 0.9, [
-        ("SOC-IFO", "Individ- och familjeomsorg", [("SOC-IFO-1", "Barn och unga", 31, 18), ("SOC-IFO-2", "Försörjningsstöd", 22, 14)]),
-        ("SOC-VO", "Vård och omsorg", [("SOC-VO-1", "Hemtjänsten Centrum", 64, 36), ("SOC-VO-2", "Särskilt boende Lindgården", 71, 35)]),
-    ]),
-    ("SBF", "Samhällsbyggnadsförvaltningen", 0.6, [
-        ("SBF-PL", "Plan och bygg", [("SBF-PL-1", "Bygglov", 15, 10), ("SBF-PL-2", "Detaljplan", 11, 7)]),
-        ("SBF-TK", "Teknik", [("SBF-TK-1", "Gata och park", 27, 15), ("SBF-TK-2", "VA", 19, 11)]),
-    ]),
-    ("KFF", "Kultur- och fritidsförvaltningen", 0.2, [
-        ("KFF-BI", "Bibliotek", [("KFF-BI-1", "Stadsbiblioteket", 18, 12)]),
-        ("KFF-FR", "Fritid", [("KFF-FR-1", "Fritidsgårdar", 13, 8), ("KFF-FR-2", "Idrottsanläggningar", 10, 6)]),
-    ]),
-    ("MHF", "Miljö- och hälsoskyddsförvaltningen", 0.4, [
-        ("MHF-TI", "Tillsyn", [("MHF-TI-1", "Livsmedel", 8, 6), ("MHF-TI-2", "Miljöskydd", 9, 6)]),
-    ]),
+    (
+        "KLF",
+        "Kommunledningsförvaltningen",
+        0.3,
+        [
+            (
+                "KLF-EK",
+                "Ekonomiavdelningen",
+                [("KLF-EK-1", "Redovisning", 14, 9), ("KLF-EK-2", "Upphandling", 9, 6)],
+            ),
+            (
+                "KLF-HR",
+                "HR-avdelningen",
+                [("KLF-HR-1", "Lön och pension", 12, 8), ("KLF-HR-2", "Arbetsmiljö", 6, 3)],
+            ),
+        ],
+    ),
+    (
+        "BUF",
+        "Barn- och utbildningsförvaltningen",
+        0.5,
+        [
+            (
+                "BUF-FS",
+                "Förskolan",
+                [
+                    ("BUF-FS-1", "Förskolan Solrosen", 34, 22),
+                    ("BUF-FS-2", "Förskolan Ekbacken", 29, 17),
+                ],
+            ),
+            (
+                "BUF-GS",
+                "Grundskolan",
+                [("BUF-GS-1", "Norrskolan", 58, 33), ("BUF-GS-2", "Söderskolan", 61, 30)],
+            ),
+        ],
+    ),
+    (
+        "SOC",
+        "Socialförvaltningen",
+        0.9,
+        [
+            (
+                "SOC-IFO",
+                "Individ- och familjeomsorg",
+                [("SOC-IFO-1", "Barn och unga", 31, 18), ("SOC-IFO-2", "Försörjningsstöd", 22, 14)],
+            ),
+            (
+                "SOC-VO",
+                "Vård och omsorg",
+                [
+                    ("SOC-VO-1", "Hemtjänsten Centrum", 64, 36),
+                    ("SOC-VO-2", "Särskilt boende Lindgården", 71, 35),
+                ],
+            ),
+        ],
+    ),
+    (
+        "SBF",
+        "Samhällsbyggnadsförvaltningen",
+        0.6,
+        [
+            (
+                "SBF-PL",
+                "Plan och bygg",
+                [("SBF-PL-1", "Bygglov", 15, 10), ("SBF-PL-2", "Detaljplan", 11, 7)],
+            ),
+            (
+                "SBF-TK",
+                "Teknik",
+                [("SBF-TK-1", "Gata och park", 27, 15), ("SBF-TK-2", "VA", 19, 11)],
+            ),
+        ],
+    ),
+    (
+        "KFF",
+        "Kultur- och fritidsförvaltningen",
+        0.2,
+        [
+            ("KFF-BI", "Bibliotek", [("KFF-BI-1", "Stadsbiblioteket", 18, 12)]),
+            (
+                "KFF-FR",
+                "Fritid",
+                [("KFF-FR-1", "Fritidsgårdar", 13, 8), ("KFF-FR-2", "Idrottsanläggningar", 10, 6)],
+            ),
+        ],
+    ),
+    (
+        "MHF",
+        "Miljö- och hälsoskyddsförvaltningen",
+        0.4,
+        [
+            (
+                "MHF-TI",
+                "Tillsyn",
+                [("MHF-TI-1", "Livsmedel", 8, 6), ("MHF-TI-2", "Miljöskydd", 9, 6)],
+            ),
+        ],
+    ),
 ]
 CITIZENS = 180
 ELECTED = 27
@@ -91,8 +167,10 @@ class Command(BaseCommand):
             batch = actions.generate_codes(
                 mapping.perspectives.get(perspective=Perspective.EMPLOYEES), units["BUF-GS-1"], 25
             )
-        self.stdout.write(self.style.SUCCESS(f"Exempelkommun seeded with {count} simulated responses."))
-        self.stdout.write("\nDemo logins (password for all: %s)" % PASSWORD)
+        self.stdout.write(
+            self.style.SUCCESS(f"Exempelkommun seeded with {count} simulated responses.")
+        )
+        self.stdout.write(f"\nDemo logins (password for all: {PASSWORD})")
         for username, role, unit in LOGINS:
             extra = f" for {units[unit].name}" if unit else ""
             self.stdout.write(f"  {username:<12} {role.label}{extra}")
@@ -126,14 +204,21 @@ class Command(BaseCommand):
             units[code] = top
             for dept_code, dept_name, teams in departments:
                 dept = Unit.objects.create(
-                    organisation=organisation, parent=top, code=dept_code, name=dept_name,
+                    organisation=organisation,
+                    parent=top,
+                    code=dept_code,
+                    name=dept_name,
                     level=Unit.Level.DEPARTMENT,
                 )
                 units[dept_code] = dept
                 for team_code, team_name, headcount, _respondents in teams:
                     units[team_code] = Unit.objects.create(
-                        organisation=organisation, parent=dept, code=team_code, name=team_name,
-                        level=Unit.Level.TEAM, headcount=headcount,
+                        organisation=organisation,
+                        parent=dept,
+                        code=team_code,
+                        name=team_name,
+                        level=Unit.Level.TEAM,
+                        headcount=headcount,
                     )
         return units
 
@@ -170,7 +255,7 @@ class Command(BaseCommand):
             (Perspective.CITIZENS, None, 0.5, CITIZENS),
             (Perspective.ELECTED, None, 0.4, ELECTED),
         ]
-        for code, _name, strain, departments in TREE:
+        for _code, _name, strain, departments in TREE:
             for _dept_code, _dept_name, teams in departments:
                 for team_code, _team_name, _headcount, respondents in teams:
                     groups.append((Perspective.EMPLOYEES, units[team_code], strain, respondents))
@@ -191,7 +276,9 @@ class Command(BaseCommand):
                 if question.kind == "current":
                     weights = weights + STRAIN_WEIGHT * strain * limiting
                 drawn = draw_ballots(rng, weights, respondents, mapping.picks)
-                picks_by_question.append((question, [[values[i].slug for i in row] for row in drawn]))
+                picks_by_question.append(
+                    (question, [[values[i].slug for i in row] for row in drawn])
+                )
             for r in range(respondents):
                 answers = Answers(
                     picks={q.pk: ballots[r] for q, ballots in picks_by_question},
