@@ -177,3 +177,14 @@ def test_elected_officials_are_never_asked_background_questions(
     key = start_open(client, mp)
     last = answer_all(client, key, mapping, mp, ["tillit", "mod", "ansvar"])
     assert last["Location"] == reverse("mappings:submit", args=[key])
+
+
+def test_the_survey_is_swedish_unless_english_is_chosen(client: Any, make_mapping: Any) -> None:
+    mp = make_mapping(("medborgare",)).perspectives.get()
+    key = start_open(client, mp)
+    url = reverse("mappings:step", args=[key, 1])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en-US,en").content.decode()
+    assert '<html lang="sv">' in page and "Tillit" in page and "Trust" not in page
+    client.post(reverse("set_language"), {"language": "en", "next": url})
+    page = client.get(url).content.decode()
+    assert '<html lang="en">' in page and "Trust" in page
