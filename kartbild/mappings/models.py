@@ -46,9 +46,9 @@ AGE_BANDS = [
 ]
 TENURE_BANDS = [
     ("0-2", _("Mindre än 2 år")),
-    ("2-5", _("2–5 år")),
-    ("5-10", _("5–10 år")),
-    ("10-", _("Mer än 10 år")),
+    ("2-5", _("2–4 år")),
+    ("5-10", _("5–9 år")),
+    ("10-", _("10 år eller mer")),
 ]
 
 # Values per question: the method's convention is 10; fewer than 3 says nothing about a culture,
