@@ -1,5 +1,7 @@
 """`python -m kartbild.analysis kartbild --ballots B.csv --catalogue C.csv [--top 10]
-[--min-group 5]`: the kartbild of a long ballot file as one JSON object on stdout.
+[--min-group 5] [--reference R.csv [--seed 0]]`: the kartbild of a long ballot file as one JSON
+object on stdout; with a reference table (question,value,share,n), every shown group is also
+compared with it per question the reference covers.
 
 Malformed input gives one message per problem (file, line, problem) on stderr, exit code 2 and
 nothing on stdout. See docs/analysis.md for the JSON document.
@@ -12,9 +14,12 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
+import numpy as np
+
 from kartbild.analysis.ballots import QuestionKey
 from kartbild.analysis.ballots_csv import BallotFile, read_ballots_csv
 from kartbild.analysis.catalogue import LEVELS, VALUE_TYPES, read_catalogue_csv
+from kartbild.analysis.compare import Comparison, compare_with_reference
 from kartbild.analysis.engine import (
     FrameResult,
     GroupResult,
@@ -31,6 +36,7 @@ from kartbild.analysis.gate import (
     AnonymityPolicy,
 )
 from kartbild.analysis.metrics import DEFAULT_TOP, ValueChange, ValueMatches
+from kartbild.analysis.reference import ReferenceSet, read_reference_csv
 
 # The exit code of a command-line usage or input error, as argparse uses it.
 INPUT_ERROR = 2
@@ -49,6 +55,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=DEFAULT_MIN_GROUP,
         help=f"smallest group shown ({DEFAULT_MIN_GROUP}; never below {LOWEST_MIN_GROUP})",
+    )
+    parser.add_argument(
+        "--reference", type=Path, help="question,value,share,n CSV to compare every group with"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the bootstrap interval of the agreement (0)"
     )
 
 
@@ -74,6 +86,16 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         kartbild = compute_kartbild(
             catalogue, ballot_file.ballots, ballot_file.groups, policy, top=args.top
         )
+        document = kartbild_document(kartbild, ballot_file)
+        if args.reference is not None:
+            reference = read_reference_csv(
+                _read(args.reference), catalogue, source=str(args.reference), name="reference"
+            )
+            comparisons = reference_comparisons(
+                kartbild, ballot_file, reference, np.random.default_rng(args.seed)
+            )
+            for name, questions in comparisons.items():
+                document["groups"][name]["reference"] = questions
     except InputError as error:
         for message in error.messages():
             stderr.write(message + "\n")
@@ -82,7 +104,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         stderr.write(f"{error}\n")
         return INPUT_ERROR
     # Serialise before writing: stdout gets the whole document or nothing.
-    stdout.write(json.dumps(kartbild_document(kartbild, ballot_file), ensure_ascii=False, indent=1))
+    stdout.write(json.dumps(document, ensure_ascii=False, indent=1))
     stdout.write("\n")
     return 0
 
@@ -94,6 +116,49 @@ def _read(path: Path) -> str:
         raise AnalysisError(f"{path}: cannot be read ({error.strerror})") from None
     except UnicodeDecodeError:
         raise AnalysisError(f"{path}: not UTF-8 text") from None
+
+
+def reference_comparisons(
+    kartbild: Kartbild, ballot_file: BallotFile, reference: ReferenceSet, rng: np.random.Generator
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Every shown group against the reference, for each question both have answers to."""
+    groups = ballot_file.groups
+    result: dict[str, dict[str, dict[str, Any]]] = {}
+    for name, group in kartbild.groups.items():
+        members = groups.subtree(groups.index(name))[groups.membership]
+        result[name] = {}
+        for key, reference_question in reference.questions.items():
+            if key not in group.questions:
+                continue
+            picks = ballot_file.ballots.question(key)
+            rows = (
+                picks.picks[members]
+                if picks.respondents is None
+                else picks.picks[members[picks.respondents]]
+            )
+            comparison = compare_with_reference(
+                kartbild.catalogue, rows, reference_question, kartbild.policy, rng=rng, label=name
+            )
+            result[name][ballot_file.labels.get(key, str(key))] = _comparison(comparison)
+    return result
+
+
+def _comparison(comparison: Comparison) -> dict[str, Any]:
+    return {
+        "agreement": round(comparison.agreement, 4),
+        "agreement_ci": [round(x, 4) for x in comparison.agreement_interval],
+        "differences": [
+            {
+                "value": d.slug,
+                "share": round(d.share_first, 4),
+                "reference_share": round(d.share_second, 4),
+                "difference": round(d.difference, 4),
+                "p_adjusted": round(d.q_value, 6),
+                "significant": d.significant,
+            }
+            for d in comparison.differences
+        ],
+    }
 
 
 def kartbild_document(kartbild: Kartbild, ballot_file: BallotFile) -> dict[str, Any]:

@@ -170,3 +170,38 @@ def test_the_shipped_catalogue_is_accepted(tmp_path: Path) -> None:
     assert json.loads(out)["groups"]["alla"]["questions"]["current"]["votes"] == dict.fromkeys(
         slugs, 5
     )
+
+
+def test_every_shown_group_is_compared_with_a_reference_table(
+    tmp_path: Path, catalogue: Path
+) -> None:
+    ballots = write(tmp_path / "b.csv", ballots_csv("liten") + many("stor", 20, "s"))
+    reference = write(
+        tmp_path / "r.csv",
+        "question,value,share,n\ncurrent,tillit,1.0,2000\ncurrent,byrakrati,0.1,2000\n"
+        "current,mod,0.5,2000\n",
+    )
+    argv = ("--ballots", str(ballots), "--catalogue", str(catalogue), "--reference", str(reference))
+    code, out, err = run(*argv)
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    assert "reference" not in json.dumps(document["withheld"])
+    compared = document["groups"]["stor"]["reference"]["current"]
+    assert set(compared) == {"agreement", "agreement_ci", "differences"}
+    low, high = compared["agreement_ci"]
+    assert 0 <= low <= compared["agreement"] <= high <= 1
+    byrakrati = next(d for d in compared["differences"] if d["value"] == "byrakrati")
+    # Half the group chose byråkrati against a tenth of the reference: a real difference.
+    assert byrakrati["share"] == 0.5 and byrakrati["reference_share"] == 0.1
+    assert byrakrati["significant"] is True
+    assert run(*argv)[1] == out  # the default seed makes the interval repeatable
+
+
+def test_a_malformed_reference_table_is_named_by_line(tmp_path: Path, catalogue: Path) -> None:
+    ballots = write(tmp_path / "b.csv", ballots_csv("liten") + many("stor", 6, "s"))
+    reference = write(tmp_path / "r.csv", "question,value,share,n\ncurrent,tillit,1.7,2000\n")
+    code, out, err = run(
+        "--ballots", str(ballots), "--catalogue", str(catalogue), "--reference", str(reference)
+    )
+    assert (code, out) == (2, "")
+    assert "r.csv" in err and "line 2" in err
