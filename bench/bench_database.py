@@ -17,7 +17,7 @@ import numpy as np
 
 from bench.bench_engine import timed
 
-RESPONDENTS = 1_000_000
+RESPONDENTS = int(os.environ.get("BENCH_RESPONDENTS", "1000000"))
 UNITS = 60
 PICKS = 10
 QUESTIONS = 3
