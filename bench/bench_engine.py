@@ -274,6 +274,17 @@ def ancestors_frame(data: Dataset) -> Any:
     )
 
 
+def add_limiting_interval(limiting: Any) -> None:
+    """Share and t-interval of the limiting share from per-group count, total and sum of squares
+    of the respondents' limiting picks (the same for the pandas and the DuckDB implementation)."""
+    count = limiting["count"]
+    limiting["share"] = limiting["total"] / (count * PICKS)
+    variance = (limiting["squares"] - limiting["total"] ** 2 / count) / (count - 1) / PICKS**2
+    error = np.sqrt(variance / count) * t_quantile(count - 1)
+    limiting["low"] = (limiting["share"] - error).clip(0, 1)
+    limiting["high"] = (limiting["share"] + error).clip(0, 1)
+
+
 def run_pandas(frames: dict[str, Any]) -> dict[str, Any]:
     """The metrics the way a pandas user writes them: groupby, merge, rank, pivot."""
     import pandas as pd
@@ -326,12 +337,7 @@ def run_pandas(frames: dict[str, Any]) -> dict[str, Any]:
         .groupby("group")[["count", "total", "squares"]]
         .sum()
     )
-    count = limiting["count"]
-    limiting["share"] = limiting["total"] / (count * PICKS)
-    variance = (limiting["squares"] - limiting["total"] ** 2 / count) / (count - 1) / PICKS**2
-    error = np.sqrt(variance / count) * t_quantile(count - 1)
-    limiting["low"] = (limiting["share"] - error).clip(0, 1)
-    limiting["high"] = (limiting["share"] + error).clip(0, 1)
+    add_limiting_interval(limiting)
 
     tops = top[[*keys, "value"]]
     matches = {}
@@ -552,12 +558,7 @@ def run_duckdb(connection: Any) -> dict[str, Any]:
     }
     result["votes"] = connection.execute("SELECT * FROM votes").df()
     limiting = result["limiting"]
-    count = limiting["count"]
-    limiting["share"] = limiting["total"] / (count * PICKS)
-    variance = (limiting["squares"] - limiting["total"] ** 2 / count) / (count - 1) / PICKS**2
-    error = np.sqrt(variance / count) * t_quantile(count - 1)
-    limiting["low"] = (limiting["share"] - error).clip(0, 1)
-    limiting["high"] = (limiting["share"] + error).clip(0, 1)
+    add_limiting_interval(limiting)
     result["profile"] = result["profile"].set_index(["question", "group"])
     result["limiting"] = limiting.set_index("group")
     result["matches"] = result["matches"].set_index("group")

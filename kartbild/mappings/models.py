@@ -233,11 +233,6 @@ class CodeBatch(models.Model):
         return f"{self.mapping_perspective} – {self.size}"
 
 
-class InvitationCodeQuerySet(models.QuerySet["InvitationCode"]):
-    def unused(self) -> InvitationCodeQuerySet:
-        return self.filter(used=False)
-
-
 class InvitationCode(models.Model):
     """A single-use code. It knows its perspective and unit; a used code only records that it is
     used — never when, and never which response it became."""
@@ -245,8 +240,6 @@ class InvitationCode(models.Model):
     batch = models.ForeignKey(CodeBatch, models.CASCADE, related_name="codes")
     code = models.CharField(max_length=20, unique=True)
     used = models.BooleanField(default=False)
-
-    objects = InvitationCodeQuerySet.as_manager()
 
     def __str__(self) -> str:
         return self.code

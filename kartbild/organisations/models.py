@@ -26,11 +26,6 @@ class Organisation(models.Model):
         return self.name
 
 
-class UnitQuerySet(models.QuerySet["Unit"]):
-    def for_organisation(self, organisation: Organisation) -> UnitQuerySet:
-        return self.filter(organisation=organisation)
-
-
 class Unit(models.Model):
     """A node in the organisation's unit tree: förvaltning → avdelning → enhet."""
 
@@ -48,8 +43,6 @@ class Unit(models.Model):
     # The organisation's own identifier, used to match rows when the tree is imported again.
     code = models.CharField(_("enhetskod"), max_length=40)
     headcount = models.PositiveIntegerField(_("antal anställda"), default=0)
-
-    objects = UnitQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
