@@ -194,13 +194,45 @@ class Response(models.Model):
     picks = models.BinaryField()
 
     class Meta:
-        indexes = [models.Index(fields=["mapping_perspective", "unit"])]
+        indexes = [
+            models.Index(fields=["mapping_perspective", "unit"]),
+            models.Index(fields=["mapping_perspective", "submitted_on"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.mapping_perspective} – {self.submitted_on}"
 
     def pick_matrix(self, question_count: int) -> np.ndarray:
         return np.frombuffer(bytes(self.picks), dtype="<u2").reshape(question_count, -1)
+
+
+class BallotBlock(models.Model):
+    """The responses of one perspective and one past day, packed for reading in one piece.
+
+    A cache, never the record: `ballots.load_ballots` builds a block for each day that has ended
+    and checks it against a count of that day's responses on every read, so a block that no
+    longer matches is rebuilt rather than trusted. Rows are packed in primary key order (random),
+    so a block keeps no more of the order of answering than the date already does."""
+
+    mapping_perspective = models.ForeignKey(
+        MappingPerspective, models.CASCADE, related_name="ballot_blocks"
+    )
+    day = models.DateField()
+    respondents = models.PositiveIntegerField()
+    # The responses' picks one after another, exactly as stored in Response.picks.
+    picks = models.BinaryField()
+    # Little-endian int64 unit primary keys, -1 where no unit was given.
+    units = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mapping_perspective", "day"], name="one_ballot_block_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mapping_perspective} – {self.day} ({self.respondents})"
 
 
 class OpenAnswer(models.Model):
