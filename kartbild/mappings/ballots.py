@@ -1,18 +1,23 @@
 """The one adapter from stored responses to the analysis core's arrays.
 
-Picks are read as one bytes column per response and decoded in a single numpy call, so loading a
-perspective costs one query and no per-value Python work."""
+Picks are stored as one bytes column per response and decoded in a single numpy call. Days that
+have ended are kept packed in one BallotBlock row each, so loading a perspective reads a row per
+day plus today's responses, not a row per response."""
 
 from __future__ import annotations
 
+import datetime
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import connections
+from django.db import IntegrityError, connections, transaction
+from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from kartbild.analysis.catalogue import Catalogue, CatalogueValue, Polarity, ValueType
 from kartbild.catalogue.models import ValueCatalogue
-from kartbild.mappings.models import MappingPerspective, Question, Response
+from kartbild.mappings.models import BallotBlock, MappingPerspective, Question, Response
 
 # Responses without a unit (citizens, elected officials, employees who did not say).
 NO_UNIT = -1
@@ -35,11 +40,61 @@ class PerspectiveBallots:
 
 
 def load_ballots(
-    mapping_perspective: MappingPerspective, picks_per_question: int
+    mapping_perspective: MappingPerspective,
+    picks_per_question: int,
+    today: datetime.date | None = None,
 ) -> PerspectiveBallots:
+    """Every response of a perspective, as arrays.
+
+    Days that have ended are read from their BallotBlock, one row a day; a block is built the
+    first time its day is read after midnight. Each read first counts the responses per day, and
+    a block whose count no longer matches (a paper import dated back, a deletion) is rebuilt, so
+    the cache can be stale for no longer than one query. Today's responses are read row by row."""
     questions = list(mapping_perspective.questions.all())
-    query = Response.objects.filter(mapping_perspective=mapping_perspective).values_list(
-        "picks", "unit_id"
+    today = today or timezone.localdate()
+    responses = Response.objects.filter(mapping_perspective=mapping_perspective)
+    counts: dict[datetime.date, int] = dict(
+        responses.order_by().values_list("submitted_on").annotate(n=Count("*"))
+    )
+    blocks = {
+        day: (respondents, bytes(picks), bytes(units))
+        for day, respondents, picks, units in BallotBlock.objects.filter(
+            mapping_perspective=mapping_perspective
+        ).values_list("day", "respondents", "picks", "units")
+    }
+    stale = [day for day, (n, _p, _u) in blocks.items() if counts.get(day) != n]
+    if stale:
+        BallotBlock.objects.filter(mapping_perspective=mapping_perspective, day__in=stale).delete()
+        for day in stale:
+            del blocks[day]
+    unread = sorted(day for day in counts if day not in blocks)
+    for day, block in _read_days(responses, unread).items():
+        if day < today:
+            _seal(mapping_perspective, day, block)
+        blocks[day] = block
+    days = sorted(blocks)
+    picks_blob = b"".join(blocks[day][1] for day in days)
+    units_blob = b"".join(blocks[day][2] for day in days)
+    respondents = sum(blocks[day][0] for day in days)
+    picks = np.frombuffer(picks_blob, dtype="<u2").astype(np.int32)
+    picks = picks.reshape(respondents, len(questions), picks_per_question)
+    units = np.frombuffer(units_blob, dtype="<i8").astype(np.int64)
+    return PerspectiveBallots(questions, picks, units)
+
+
+Block = tuple[int, bytes, bytes]
+
+
+def _read_days(
+    responses: QuerySet[Response], days: list[datetime.date]
+) -> dict[datetime.date, Block]:
+    """The responses of the given days packed per day, in primary key order."""
+    if not days:
+        return {}
+    query = (
+        responses.filter(submitted_on__in=days)
+        .order_by("submitted_on", "id")
+        .values_list("submitted_on", "picks", "unit_id")
     )
     # The ORM writes the query; the rows are fetched on the cursor, because Django's per-row
     # conversion costs three times the read itself at a million responses (docs/benchmarks.md).
@@ -47,13 +102,37 @@ def load_ballots(
     with connections[query.db].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    blob = b"".join(picks for picks, _unit in rows)
-    picks = np.frombuffer(blob, dtype="<u2").astype(np.int32)
-    picks = picks.reshape(len(rows), len(questions), picks_per_question)
-    units = np.fromiter(
-        (NO_UNIT if u is None else u for _p, u in rows), dtype=np.int64, count=len(rows)
-    )
-    return PerspectiveBallots(questions, picks, units)
+    packed: dict[datetime.date, Block] = {}
+    for day, day_rows in itertools.groupby(rows, key=lambda row: row[0]):
+        day_list = list(day_rows)
+        units = np.fromiter(
+            (NO_UNIT if u is None else u for _d, _p, u in day_list),
+            dtype="<i8",
+            count=len(day_list),
+        )
+        day_key = day if isinstance(day, datetime.date) else datetime.date.fromisoformat(day)
+        packed[day_key] = (
+            len(day_list),
+            b"".join(bytes(p) for _d, p, _u in day_list),
+            units.tobytes(),
+        )
+    return packed
+
+
+def _seal(mapping_perspective: MappingPerspective, day: datetime.date, block: Block) -> None:
+    respondents, picks, units = block
+    try:
+        with transaction.atomic():
+            BallotBlock.objects.create(
+                mapping_perspective=mapping_perspective,
+                day=day,
+                respondents=respondents,
+                picks=picks,
+                units=units,
+            )
+    except IntegrityError:
+        # Another request sealed the same day a moment ago; its block holds the same rows.
+        pass
 
 
 def analysis_catalogue(catalogue: ValueCatalogue) -> Catalogue:

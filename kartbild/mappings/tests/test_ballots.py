@@ -1,0 +1,138 @@
+"""load_ballots reads ended days from their packed BallotBlock and must give exactly what a
+row-by-row read gives, whatever happened to the responses since the block was built."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from typing import Any
+
+import numpy as np
+import pytest
+
+from kartbild.mappings.ballots import NO_UNIT, load_ballots
+from kartbild.mappings.models import BallotBlock, Response
+from kartbild.organisations.models import Unit
+
+TODAY = datetime.date(2026, 11, 23)
+
+
+def _store(mp: Any, day: datetime.date, picks: list[list[int]], unit: Any = None) -> Response:
+    return Response.objects.create(
+        mapping_perspective=mp,
+        unit=unit,
+        submitted_on=day,
+        picks=np.array(picks, dtype="<u2").tobytes(),
+    )
+
+
+def _rows(ballots: Any) -> Counter[tuple[int, ...]]:
+    """The loaded responses as a multiset of (unit, picks...) rows: order carries no meaning."""
+    flat = ballots.picks.reshape(ballots.respondents, -1)
+    return Counter(
+        (int(u), *map(int, p)) for u, p in zip(ballots.units.tolist(), flat, strict=True)
+    )
+
+
+def _expected(mp: Any) -> Counter[tuple[int, ...]]:
+    return Counter(
+        (
+            NO_UNIT if r.unit_id is None else r.unit_id,
+            *np.frombuffer(bytes(r.picks), dtype="<u2").tolist(),
+        )
+        for r in Response.objects.filter(mapping_perspective=mp)
+    )
+
+
+@pytest.fixture
+def perspective(make_mapping: Any, organisation_a: Any) -> Any:
+    mapping = make_mapping(["medarbetare"])
+    mp = mapping.perspectives.get()
+    unit = Unit.objects.create(organisation=organisation_a, code="A", name="A", level="enhet")
+    days = [TODAY - datetime.timedelta(days=d) for d in (3, 2, 2, 1, 0, 0)]
+    for i, day in enumerate(days):
+        picks = [[i % 10, (i + 1) % 10, (i + 2) % 10] for _q in mp.questions.all()]
+        _store(mp, day, picks, unit if i % 2 else None)
+    return mp
+
+
+def test_ended_days_are_packed_and_today_is_not(perspective: Any) -> None:
+    ballots = load_ballots(perspective, 3, today=TODAY)
+
+    assert _rows(ballots) == _expected(perspective)
+    sealed = dict(BallotBlock.objects.values_list("day", "respondents"))
+    assert sealed == {
+        TODAY - datetime.timedelta(days=3): 1,
+        TODAY - datetime.timedelta(days=2): 2,
+        TODAY - datetime.timedelta(days=1): 1,
+    }
+
+
+def test_a_second_read_comes_from_the_blocks_in_few_queries(
+    perspective: Any, django_assert_max_num_queries: Any
+) -> None:
+    first = load_ballots(perspective, 3, today=TODAY)
+    # Questions, counts per day, blocks, today's rows: nothing grows with the number of days.
+    with django_assert_max_num_queries(4):
+        second = load_ballots(perspective, 3, today=TODAY)
+
+    assert _rows(second) == _rows(first)
+
+
+def test_a_response_dated_back_after_packing_rebuilds_its_day(perspective: Any) -> None:
+    load_ballots(perspective, 3, today=TODAY)
+    day = TODAY - datetime.timedelta(days=3)
+    _store(perspective, day, [[9, 8, 7] for _q in perspective.questions.all()])
+
+    ballots = load_ballots(perspective, 3, today=TODAY)
+
+    assert _rows(ballots) == _expected(perspective)
+    assert BallotBlock.objects.get(day=day).respondents == 2
+
+
+def test_a_deleted_response_leaves_no_trace_in_the_blocks(perspective: Any) -> None:
+    load_ballots(perspective, 3, today=TODAY)
+    day = TODAY - datetime.timedelta(days=2)
+    Response.objects.filter(mapping_perspective=perspective, submitted_on=day).first().delete()
+
+    ballots = load_ballots(perspective, 3, today=TODAY)
+
+    assert _rows(ballots) == _expected(perspective)
+    assert ballots.respondents == 5
+
+
+def test_a_day_with_every_response_deleted_loses_its_block(perspective: Any) -> None:
+    load_ballots(perspective, 3, today=TODAY)
+    day = TODAY - datetime.timedelta(days=1)
+    Response.objects.filter(mapping_perspective=perspective, submitted_on=day).delete()
+
+    ballots = load_ballots(perspective, 3, today=TODAY)
+
+    assert _rows(ballots) == _expected(perspective)
+    assert not BallotBlock.objects.filter(day=day).exists()
+
+
+def test_a_block_keeps_primary_key_order_not_the_order_of_answering(perspective: Any) -> None:
+    day = TODAY - datetime.timedelta(days=5)
+    stored = [
+        _store(perspective, day, [[i, i + 1, i + 2] for _q in perspective.questions.all()])
+        for i in range(6)
+    ]
+    load_ballots(perspective, 3, today=TODAY)
+
+    block = BallotBlock.objects.get(day=day)
+    first_picks = np.frombuffer(bytes(block.picks), dtype="<u2").reshape(6, -1)[:, 0]
+    by_key = sorted(stored, key=lambda r: r.pk)
+    assert first_picks.tolist() == [
+        int(np.frombuffer(bytes(r.picks), dtype="<u2")[0]) for r in by_key
+    ]
+
+
+def test_an_empty_perspective_loads_as_empty_arrays(make_mapping: Any) -> None:
+    mp = make_mapping(["medarbetare"]).perspectives.get()
+
+    ballots = load_ballots(mp, 3, today=TODAY)
+
+    assert ballots.respondents == 0
+    assert ballots.picks.shape == (0, mp.questions.count(), 3)
+    assert not BallotBlock.objects.exists()
