@@ -47,31 +47,42 @@ def load_ballots(
     """Every response of a perspective, as arrays.
 
     Days that have ended are read from their BallotBlock, one row a day; a block is built the
-    first time its day is read after midnight. Each read first counts the responses per day, and
-    a block whose count no longer matches (a paper import dated back, a deletion) is rebuilt, so
-    the cache can be stale for no longer than one query. Today's responses are read row by row."""
+    first time its day is read after midnight. Today's responses are read row by row. Each read
+    counts the perspective's responses; when the blocks and today's rows do not add up to that
+    count (the first read after midnight, a paper import dated back, a deletion), the responses
+    are counted per day and every block whose count no longer matches is rebuilt, so a block can
+    be stale for no longer than one query."""
     questions = list(mapping_perspective.questions.all())
     today = today or timezone.localdate()
     responses = Response.objects.filter(mapping_perspective=mapping_perspective)
-    counts: dict[datetime.date, int] = dict(
-        responses.order_by().values_list("submitted_on").annotate(n=Count("*"))
-    )
     blocks = {
         day: (respondents, bytes(picks), bytes(units))
         for day, respondents, picks, units in BallotBlock.objects.filter(
-            mapping_perspective=mapping_perspective
+            mapping_perspective=mapping_perspective, day__lt=today
         ).values_list("day", "respondents", "picks", "units")
     }
-    stale = [day for day, (n, _p, _u) in blocks.items() if counts.get(day) != n]
-    if stale:
-        BallotBlock.objects.filter(mapping_perspective=mapping_perspective, day__in=stale).delete()
+    recent = _read_packed(responses.filter(submitted_on__gte=today))
+    packed = sum(block[0] for block in blocks.values()) + sum(b[0] for b in recent.values())
+    if responses.count() != packed:
+        counts: dict[datetime.date, int] = dict(
+            responses.filter(submitted_on__lt=today)
+            .order_by()
+            .values_list("submitted_on")
+            .annotate(n=Count("*"))
+        )
+        stale = [day for day, block in blocks.items() if counts.get(day) != block[0]]
+        if stale:
+            BallotBlock.objects.filter(
+                mapping_perspective=mapping_perspective, day__in=stale
+            ).delete()
         for day in stale:
             del blocks[day]
-    unread = sorted(day for day in counts if day not in blocks)
-    for day, block in _read_days(responses, unread).items():
-        if day < today:
+        unread = [day for day in counts if day not in blocks]
+        ended = _read_packed(responses.filter(submitted_on__in=unread)) if unread else {}
+        for day, block in ended.items():
             _seal(mapping_perspective, day, block)
-        blocks[day] = block
+            blocks[day] = block
+    blocks.update(recent)
     days = sorted(blocks)
     picks_blob = b"".join(blocks[day][1] for day in days)
     units_blob = b"".join(blocks[day][2] for day in days)
@@ -85,17 +96,9 @@ def load_ballots(
 Block = tuple[int, bytes, bytes]
 
 
-def _read_days(
-    responses: QuerySet[Response], days: list[datetime.date]
-) -> dict[datetime.date, Block]:
-    """The responses of the given days packed per day, in primary key order."""
-    if not days:
-        return {}
-    query = (
-        responses.filter(submitted_on__in=days)
-        .order_by("submitted_on", "id")
-        .values_list("submitted_on", "picks", "unit_id")
-    )
+def _read_packed(responses: QuerySet[Response]) -> dict[datetime.date, Block]:
+    """The given responses packed per day, in primary key order within a day."""
+    query = responses.order_by("submitted_on", "id").values_list("submitted_on", "picks", "unit_id")
     # The ORM writes the query; the rows are fetched on the cursor, because Django's per-row
     # conversion costs three times the read itself at a million responses (docs/benchmarks.md).
     sql, params = query.query.sql_with_params()
