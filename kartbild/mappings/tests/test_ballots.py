@@ -93,7 +93,7 @@ def test_a_response_dated_back_after_packing_rebuilds_its_day(perspective: Any) 
 def test_a_deleted_response_leaves_no_trace_in_the_blocks(perspective: Any) -> None:
     load_ballots(perspective, 3, today=TODAY)
     day = TODAY - datetime.timedelta(days=2)
-    Response.objects.filter(mapping_perspective=perspective, submitted_on=day).first().delete()
+    Response.objects.filter(pk=Response.objects.filter(submitted_on=day).values("pk")[:1]).delete()
 
     ballots = load_ballots(perspective, 3, today=TODAY)
 
