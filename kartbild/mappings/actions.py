@@ -93,7 +93,9 @@ def open_mapping(mapping: Mapping) -> None:
 
 def close_mapping(mapping: Mapping) -> None:
     mapping.status = Mapping.Status.CLOSED
-    mapping.save(update_fields=["status"])
+    # Retention (purge.py) counts from this day.
+    mapping.closed_on = timezone.localdate()
+    mapping.save(update_fields=["status", "closed_on"])
     # Unfinished answers can never be submitted now; keep nothing that is not needed.
     Draft.objects.filter(mapping_perspective__mapping=mapping).delete()
 
@@ -295,6 +297,7 @@ def start_draft(mapping_perspective: MappingPerspective, code: InvitationCode | 
             code=code,
             shuffle_seed=secrets.randbits(62),
             answers=answers,
+            started_at=timezone.now(),
         )
     except IntegrityError:
         # Two tabs opened the same code at once: both continue with the one draft.

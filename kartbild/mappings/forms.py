@@ -10,7 +10,9 @@ from kartbild.catalogue.models import ValueCatalogue
 from kartbild.mappings.actions import MAX_OPEN_ANSWER
 from kartbild.mappings.models import (
     AGE_BANDS,
+    DEFAULT_RETENTION_MONTHS,
     MAX_PICKS,
+    MAX_RETENTION_MONTHS,
     MIN_PICKS,
     TENURE_BANDS,
     Draft,
@@ -116,6 +118,7 @@ class MappingForm(forms.ModelForm):
             "districts",
             "open_question",
             "english_enabled",
+            "retention_months",
         ]
         widgets = {
             "opens_on": forms.DateInput(attrs={"type": "date"}),
@@ -130,6 +133,10 @@ class MappingForm(forms.ModelForm):
             "open_question": _(
                 "Till exempel: Vad behöver förändras för att vi ska nå den önskade kulturen?"
             ),
+            "retention_months": _(
+                "Så länge sparas de enskilda svaren efter att kartläggningen stängts. Sedan "
+                "raderas de och bara sammanställda resultat finns kvar."
+            ),
         }
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
@@ -140,6 +147,8 @@ class MappingForm(forms.ModelForm):
         )
         if self.instance.pk:
             del self.fields["perspectives"]
+        # Empty means the default, so that a form without the field still saves.
+        self.fields["retention_months"].required = False
 
     def clean_picks(self) -> int:
         picks = self.cleaned_data["picks"]
@@ -149,6 +158,17 @@ class MappingForm(forms.ModelForm):
                 % {"min": MIN_PICKS, "max": MAX_PICKS}
             )
         return int(picks)
+
+    def clean_retention_months(self) -> int:
+        months = self.cleaned_data["retention_months"]
+        if months is None:
+            return DEFAULT_RETENTION_MONTHS
+        if not 1 <= months <= MAX_RETENTION_MONTHS:
+            raise forms.ValidationError(
+                _("Gallringstiden måste vara mellan 1 och %(max)s månader.")
+                % {"max": MAX_RETENTION_MONTHS}
+            )
+        return int(months)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

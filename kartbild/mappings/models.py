@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import calendar
 import secrets
 import uuid
 from datetime import date
@@ -57,6 +58,12 @@ DEFAULT_PICKS = 10
 MIN_PICKS = 3
 MAX_PICKS = 15
 
+# Months after closing that raw responses are kept: long enough to compare with the next round
+# (organisations measure every two to three years), not longer. Ten years is the most anyone may
+# choose; the aggregated results are kept after the raw answers are gone.
+DEFAULT_RETENTION_MONTHS = 36
+MAX_RETENTION_MONTHS = 120
+
 
 class MappingQuerySet(models.QuerySet["Mapping"]):
     def for_organisation(self, organisation: Organisation) -> MappingQuerySet:
@@ -88,6 +95,13 @@ class Mapping(models.Model):
     previous_round = models.ForeignKey(
         "self", models.SET_NULL, null=True, blank=True, related_name="later_rounds"
     )
+    retention_months = models.PositiveSmallIntegerField(
+        _("gallring av svar (månader efter stängning)"), default=DEFAULT_RETENTION_MONTHS
+    )
+    # The day the mapping was closed; retention counts from it.
+    closed_on = models.DateField(null=True, blank=True, editable=False)
+    # The day the raw responses were deleted (gallrade); only the result snapshot remains.
+    purged_on = models.DateField(null=True, blank=True, editable=False)
 
     objects = MappingQuerySet.as_manager()
 
@@ -113,6 +127,16 @@ class Mapping(models.Model):
     def is_editable(self) -> bool:
         """Questions and settings change only before the first answer can arrive."""
         return self.status == self.Status.DRAFT
+
+    def purge_due_on(self) -> date | None:
+        """The first day the raw responses may no longer be kept, or None while not closed."""
+        closed = self.closed_on or self.closes_on
+        if self.status != self.Status.CLOSED or closed is None:
+            return None
+        months = closed.month - 1 + self.retention_months
+        year, month = closed.year + months // 12, months % 12 + 1
+        # The same day of the month, or the month's last day when it is shorter (31 → 30).
+        return date(year, month, min(closed.day, calendar.monthrange(year, month)[1]))
 
 
 def new_link_token() -> str:
@@ -290,6 +314,65 @@ class Draft(models.Model):
     shuffle_seed = models.BigIntegerField()
     answers = models.JSONField(default=dict)
     updated_on = models.DateField(auto_now=True)
+    # When answering began: a submission faster than a person can read is refused (protection.py).
+    # Deleted with the draft, so it never reaches the response.
+    started_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"draft {self.pk}"
+
+
+class ResultSnapshot(models.Model):
+    """The aggregated results of a mapping, kept when its raw responses are deleted after the
+    retention period: the kartbild of every perspective as computed by the analysis core and
+    passed through the anonymity gate (only shown groups carry numbers). See purge.py."""
+
+    mapping = models.OneToOneField(Mapping, models.CASCADE, related_name="snapshot")
+    created_on = models.DateField()
+    document = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"{self.mapping} ({self.created_on})"
+
+
+class RateCounter(models.Model):
+    """A counter for one rate limit and one time window, shared by every application process.
+
+    The key is a keyed hash (HMAC with the secret key) of what is counted, including the window,
+    so it reveals neither the client's address nor links one window to the next; the row is
+    deleted after it expires. Never stored with, or next to, a response (protection.py)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… {self.count}"
+
+
+class BurstEvent(models.Model):
+    """A window in which one perspective of a mapping received suspiciously many submissions
+    through its open link, or many refused ones. Counts only: no client, no response."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Många inskickade svar")
+        REFUSED = "refused", _("Många avvisade försök")
+
+    mapping_perspective = models.ForeignKey(
+        MappingPerspective, models.CASCADE, related_name="burst_events"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-window_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mapping_perspective", "kind", "window_start"], name="one_burst_per_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mapping_perspective} {self.kind} {self.window_start:%Y-%m-%d %H:%M} ({self.count})"

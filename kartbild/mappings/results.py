@@ -12,7 +12,7 @@ from kartbild.analysis.metrics import value_table
 from kartbild.catalogue.models import Value
 from kartbild.mappings.actions import question_title
 from kartbild.mappings.ballots import analysis_catalogue, load_ballots
-from kartbild.mappings.models import Mapping, MappingPerspective
+from kartbild.mappings.models import Mapping, MappingPerspective, ResultSnapshot
 
 TOP = 10
 
@@ -45,6 +45,8 @@ def first_results(
     mapping: Mapping, policy: AnonymityPolicy | None = None
 ) -> list[PerspectiveResult]:
     policy = policy or AnonymityPolicy()
+    if mapping.purged_on is not None:
+        return snapshot_results(mapping, policy)
     catalogue = analysis_catalogue(mapping.catalogue)
     by_position = {v.position: v for v in mapping.catalogue.values.all()}
     results = []
@@ -75,4 +77,38 @@ def first_results(
                 )
             )
         results.append(PerspectiveResult(mp, ballots.respondents, "", questions))
+    return results
+
+
+def snapshot_results(mapping: Mapping, policy: AnonymityPolicy) -> list[PerspectiveResult]:
+    """The same top lists, read from the result snapshot kept when the raw answers were deleted
+    after the retention period (purge.py). The snapshot holds only groups the gate showed."""
+    snapshot = ResultSnapshot.objects.filter(mapping=mapping).first()
+    perspectives = snapshot.document.get("perspectives", {}) if snapshot else {}
+    by_slug = {v.slug: v for v in mapping.catalogue.values.all()}
+    reason = _("För få svar för att visa: minst %(k)s svar behövs.") % {"k": policy.min_group}
+    results = []
+    for mp in mapping.perspectives.prefetch_related("questions"):
+        group = perspectives.get(mp.perspective, {}).get("groups", {}).get(mp.perspective)
+        if group is None:
+            results.append(PerspectiveResult(mp, 0, reason, []))
+            continue
+        questions = []
+        for question in mp.questions.all():
+            document = group["questions"].get(question.key)
+            if document is None:
+                continue
+            top = [
+                TopValue(
+                    by_slug[row["value"]],
+                    row["rank"],
+                    row["votes"],
+                    row["share"],
+                    row["tied_at_cutoff"],
+                )
+                for row in document["values"]
+                if row["in_top"]
+            ]
+            questions.append(QuestionResult(question_title(question), top))
+        results.append(PerspectiveResult(mp, group["respondents"], "", questions))
     return results
