@@ -27,7 +27,11 @@ lint: install
 	TESTING=1 $(BIN)/mypy kartbild
 	TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
-test: lint
+# axe-core for the accessibility audit (test-only), pinned in package.json; skipped without npm.
+node_modules/axe-core/axe.min.js: package.json
+	if command -v npm >/dev/null 2>&1; then npm install --no-audit --no-fund --loglevel=error; fi
+
+test: lint node_modules/axe-core/axe.min.js
 	$(BIN)/pytest
 
 bench: install

@@ -1,6 +1,11 @@
 """Swedish first: the interface is Swedish unless the visitor chose English with the language
 switch. The browser's Accept-Language is not followed, because a Swedish municipality's survey
-must not appear half in English on a computer set up in English."""
+must not appear half in English on a computer set up in English.
+
+The choice is Django's language cookie, which set_language writes without an expiry
+(LANGUAGE_COOKIE_AGE is unset): it lasts for the browser session, on every page, and is
+forgotten when the browser closes, like the session itself. No account or server state holds it,
+so it works for anonymous respondents too."""
 
 from __future__ import annotations
 
@@ -22,5 +27,7 @@ class ChosenLanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
+        # A view may narrow the language (a mapping that does not allow English answers in
+        # Swedish): the header says what the page is in.
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)  # type: ignore[attr-defined]
         return response

@@ -6,17 +6,35 @@ respondent state and a respondent with a code can resume on any device by typing
 from __future__ import annotations
 
 import random
+from typing import Any
 
+from django.conf import settings
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from kartbild.mappings import actions, codes
+from kartbild.mappings import actions, codes, protection
 from kartbild.mappings.actions import Rejected
 from kartbild.mappings.forms import BackgroundForm, CodeForm
-from kartbild.mappings.models import Draft, InvitationCode, Mapping, MappingPerspective, Question
+from kartbild.mappings.models import (
+    BurstEvent,
+    Draft,
+    InvitationCode,
+    Mapping,
+    MappingPerspective,
+    Question,
+)
+
+
+def _answer_in_allowed_language(request: HttpRequest, mapping: Mapping) -> None:
+    """A mapping that does not allow English is answered in Swedish, whatever language the
+    visitor chose before; its pages do not offer the switch (mappings/respond/base_respond.html)."""
+    if not mapping.english_enabled:
+        translation.activate(settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = settings.LANGUAGE_CODE  # type: ignore[attr-defined]
 
 
 def _closed(request: HttpRequest, mapping: Mapping | None = None) -> HttpResponse:
@@ -29,11 +47,20 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
         MappingPerspective.objects.select_related("mapping__organisation"), token=token
     )
     mapping = mapping_perspective.mapping
+    _answer_in_allowed_language(request, mapping)
     if not mapping.is_answerable() or not mapping_perspective.open_link:
         return _closed(request, mapping)
+    error = ""
     if request.method == "POST":
-        draft = actions.start_draft(mapping_perspective, code=None)
-        return redirect("mappings:step", key=draft.key, step=1)
+        if not protection.count_and_check(request, protection.START):
+            protection.record_link_event(mapping_perspective, BurstEvent.Kind.REFUSED)
+            return protection.too_many(request, protection.START)
+        if protection.looks_automated(request):
+            protection.record_link_event(mapping_perspective, BurstEvent.Kind.REFUSED)
+            error = _("Det gick inte att börja svara. Försök igen.")
+        else:
+            draft = actions.start_draft(mapping_perspective, code=None)
+            return redirect("mappings:step", key=draft.key, step=1)
     return render(
         request,
         "mappings/respond/start.html",
@@ -42,13 +69,17 @@ def start(request: HttpRequest, token: str) -> HttpResponse:
             "mapping_perspective": mapping_perspective,
             "questions": mapping_perspective.questions.all(),
             "easy": request.GET.get("lattlast") == "1",
+            "error": error,
         },
+        status=400 if error else 200,
     )
 
 
 @never_cache
 def enter_code(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None, initial={"code": request.GET.get("kod", "")})
+    if request.method == "POST" and protection.is_limited(request, protection.CODE_FAILURES):
+        return protection.too_many(request, protection.CODE_FAILURES)
     if request.method == "POST" and form.is_valid():
         code = (
             InvitationCode.objects.select_related(
@@ -70,6 +101,8 @@ def enter_code(request: HttpRequest) -> HttpResponse:
         else:
             draft = actions.start_draft(code.batch.mapping_perspective, code)
             return redirect("mappings:step", key=draft.key, step=1)
+    if request.method == "POST":
+        protection.count(request, protection.CODE_FAILURES)
     return render(request, "mappings/respond/code.html", {"form": form})
 
 
@@ -84,9 +117,22 @@ def _draft(key: str) -> Draft:
     return draft
 
 
-def _save(draft: Draft, **changes: object) -> None:
-    draft.answers = {**draft.answers, **changes}
-    draft.save(update_fields=["answers", "updated_on"])
+def _save(draft: Draft, **changes: Any) -> None:
+    """Merge changes into the stored answers under a row lock. The same code can be open on two
+    devices at once; each saves only what it changed, so neither undoes the other's other steps."""
+    with transaction.atomic():
+        stored = (
+            Draft.objects.select_for_update()
+            .filter(pk=draft.pk)
+            .values_list("answers", flat=True)
+            .first()
+        )
+        if stored is None:
+            # Submitted from another device meanwhile.
+            raise Http404
+        picks = {**stored.get("picks", {}), **changes.pop("picks", {})}
+        draft.answers = {**stored, **changes, "picks": picks}
+        draft.save(update_fields=["answers", "updated_on"])
 
 
 def _has_background(draft: Draft) -> bool:
@@ -98,6 +144,7 @@ def step(request: HttpRequest, key: str, step: int) -> HttpResponse:
     draft = _draft(key)
     mapping_perspective = draft.mapping_perspective
     mapping = mapping_perspective.mapping
+    _answer_in_allowed_language(request, mapping)
     if not mapping.is_answerable():
         return _closed(request, mapping)
     questions: list[Question] = list(mapping_perspective.questions.all())
@@ -116,7 +163,7 @@ def step(request: HttpRequest, key: str, step: int) -> HttpResponse:
         posted = request.POST.getlist("value")
         chosen = [slug for slug in dict.fromkeys(posted) if slug in offered_slugs]
         picks[str(question.pk)] = chosen
-        _save(draft, picks=picks)
+        _save(draft, picks={str(question.pk): chosen})
         if "back" in request.POST:
             if step > 1:
                 return redirect("mappings:step", key=key, step=step - 1)
@@ -161,6 +208,7 @@ def step(request: HttpRequest, key: str, step: int) -> HttpResponse:
 def background(request: HttpRequest, key: str) -> HttpResponse:
     draft = _draft(key)
     mapping = draft.mapping_perspective.mapping
+    _answer_in_allowed_language(request, mapping)
     if not mapping.is_answerable():
         return _closed(request, mapping)
     form = BackgroundForm.for_draft(draft, data=request.POST or None)
@@ -185,11 +233,30 @@ def background(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
+def _refusals(request: HttpRequest, draft: Draft) -> list[str]:
+    """Why a submission looks automated, in Swedish; nothing is stored when it does. The
+    draft stays, so a person who is refused by mistake just sends again."""
+    if protection.looks_automated(request):
+        message = _("Svaret kunde inte tas emot. Försök igen.")
+    elif protection.submitted_too_fast(draft):
+        message = _(
+            "Svaret skickades snabbare än det går att läsa frågorna. Kontrollera dina svar och "
+            "skicka igen."
+        )
+    else:
+        return []
+    protection.record_link_event(draft.mapping_perspective, BurstEvent.Kind.REFUSED)
+    return [message]
+
+
 @never_cache
 def submit(request: HttpRequest, key: str) -> HttpResponse:
+    if request.method == "POST" and not protection.count_and_check(request, protection.SUBMIT):
+        return protection.too_many(request, protection.SUBMIT)
     draft = _draft(key)
     mapping_perspective = draft.mapping_perspective
     mapping = mapping_perspective.mapping
+    _answer_in_allowed_language(request, mapping)
     if not mapping.is_answerable():
         return _closed(request, mapping)
     answers = actions.draft_answers(draft)
@@ -200,11 +267,15 @@ def submit(request: HttpRequest, key: str) -> HttpResponse:
             return redirect("mappings:background", key=key)
         return redirect("mappings:step", key=key, step=len(questions))
     if request.method == "POST" and not errors:
+        errors = _refusals(request, draft)
+    if request.method == "POST" and not errors:
         try:
             actions.record_response(mapping_perspective, answers, code=draft.code, draft=draft)
         except Rejected as rejection:
             errors = [rejection.message]
         else:
+            if draft.code_id is None:
+                protection.record_link_event(mapping_perspective, BurstEvent.Kind.SUBMITTED)
             return redirect("mappings:thanks")
     names = {v.slug: v.name for v in mapping.catalogue.values.all()}
     summary = [

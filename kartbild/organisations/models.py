@@ -16,6 +16,18 @@ class Organisation(models.Model):
     kind = models.CharField(_("typ"), max_length=10, choices=Kind.choices)
     # The official code: four digits for a kommun (e.g. 1286 Ystad), two for a region (e.g. 12).
     code = models.CharField(_("kommun- eller regionkod"), max_length=4)
+    # The accessibility statement (tillgänglighetsredogörelse) the law requires of a public body
+    # names where to report a problem or ask for content in another format; see accessibility.py.
+    accessibility_email = models.EmailField(_("e-post för tillgänglighetsfrågor"), blank=True)
+    accessibility_phone = models.CharField(
+        _("telefon för tillgänglighetsfrågor"), max_length=40, blank=True
+    )
+    accessibility_statement_on = models.DateField(
+        _("datum för tillgänglighetsredogörelsen"), null=True, blank=True
+    )
+    accessibility_reviewed_on = models.DateField(
+        _("senaste granskning av tillgängligheten"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["name"]

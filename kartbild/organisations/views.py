@@ -19,9 +19,9 @@ from kartbild.organisations.tree import UnitTree
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     memberships = list(
-        Membership.objects.filter(user__username=request.user.get_username()).select_related(
-            "organisation"
-        )
+        Membership.objects.active()
+        .filter(user__username=request.user.get_username())
+        .select_related("organisation")
     )
     if len(memberships) == 1:
         return redirect("organisations:dashboard", org=memberships[0].organisation.slug)

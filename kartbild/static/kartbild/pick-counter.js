@@ -2,6 +2,15 @@
 // this script: the server checks the count and names the problem.
 (function () {
   "use strict";
+  // After a refused answer, start where the problem is described: a screen reader reads it,
+  // and the next Tab leads on into the values. Without the script the page title says "Fel:".
+  const error = document.querySelector('[role="alert"][tabindex="-1"]');
+  if (error) {
+    error.focus();
+    // An address ending in #main (after the skip link) moves focus there once the page has
+    // loaded; take it back to the error.
+    window.addEventListener("load", () => error.focus());
+  }
   const fieldset = document.querySelector("fieldset[data-picks]");
   const counter = document.getElementById("counter");
   if (!fieldset || !counter) return;
