@@ -39,11 +39,15 @@ INSTALLED_APPS = [
     "kartbild.organisations",
     "kartbild.catalogue",
     "kartbild.mappings",
+    "kartbild.privacy",
+    "kartbild.reports",
+    "kartbild.workshops",
     "kartbild.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kartbild.lib.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kartbild.lib.middleware.ChosenLanguageMiddleware",
@@ -101,6 +105,36 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "organisations:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+if TESTING:
+    # The suite signs in hundreds of times; a slow hash there protects nothing.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# How long an invitation link to choose a password works (accounts created without one).
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
+# A working day; a browser left signed in overnight is signed out.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+
+# Optional single sign-on with OpenID Connect (kartbild/accounts/oidc.py), on when
+# OIDC_RP_CLIENT_ID is set. It signs in existing accounts by e-mail and never creates one.
+OIDC_ENABLED = bool(os.environ.get("OIDC_RP_CLIENT_ID"))
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+if OIDC_ENABLED:
+    try:
+        OIDC_RP_CLIENT_ID = os.environ["OIDC_RP_CLIENT_ID"]
+        OIDC_RP_CLIENT_SECRET = os.environ["OIDC_RP_CLIENT_SECRET"]
+        OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["OIDC_OP_AUTHORIZATION_ENDPOINT"]
+        OIDC_OP_TOKEN_ENDPOINT = os.environ["OIDC_OP_TOKEN_ENDPOINT"]
+        OIDC_OP_USER_ENDPOINT = os.environ["OIDC_OP_USER_ENDPOINT"]
+        OIDC_OP_JWKS_ENDPOINT = os.environ["OIDC_OP_JWKS_ENDPOINT"]
+    except KeyError as missing:
+        raise ImproperlyConfigured(f"Single sign-on needs {missing.args[0]} as well.") from None
+    OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = "openid email profile"
+    OIDC_USE_PKCE = True
+    OIDC_CREATE_USER = False
+    OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+    LOGIN_REDIRECT_URL_FAILURE = "/logga-in/?sso=misslyckades"
+    AUTHENTICATION_BACKENDS.append("kartbild.accounts.oidc.ExistingAccountBackend")
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("English"))]
@@ -127,12 +161,28 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Who renders exports (kartbild/reports/jobs.py): "thread" in the web process that took the
+# order (the demo, one process), or "worker" for `manage.py run_export_jobs` (several processes).
+EXPORT_RUNNER = os.environ.get("EXPORT_RUNNER", "thread")
+
+# Open answer links (kartbild/mappings/protection.py). Behind a reverse proxy: the request header
+# that carries the client address, as Django names it (e.g. HTTP_X_FORWARDED_FOR); empty means
+# REMOTE_ADDR. The address is only ever used hashed, for rate limits, and never stored.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+# Fewest seconds between starting an answer and submitting it: nobody reads the questions and
+# picks values faster, scripts do. 0 turns the check off (the test suite does, see lib/testenv.py).
+RESPONSE_MIN_SECONDS = int(os.environ.get("RESPONSE_MIN_SECONDS", "8"))
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# HSTS preloading is the domain owner's decision (leaving the browsers' list takes months), so
+# it is off unless SECURE_HSTS_PRELOAD is set; `check --deploy` would warn about that choice.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)

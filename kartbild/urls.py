@@ -6,5 +6,8 @@ urlpatterns = [
     path("", include("kartbild.accounts.urls")),
     path("", include("kartbild.catalogue.urls")),
     path("", include("kartbild.mappings.urls")),
+    path("", include("kartbild.privacy.urls")),
+    path("", include("kartbild.reports.urls")),
+    path("", include("kartbild.workshops.urls")),
     path("sprak/", set_language, name="set_language"),
 ]

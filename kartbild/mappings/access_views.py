@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from kartbild.accounts import audit
 from kartbild.accounts.models import Role
 from kartbild.mappings import actions, letters
 from kartbild.mappings.actions import Rejected
@@ -89,6 +90,7 @@ def batches(request: HttpRequest, org: str, mapping_id: int) -> HttpResponse:
         except Rejected as rejection:
             form.add_error(None, rejection.message)
         else:
+            audit.record(request, "created_codes", batch, organisation=mapping.organisation)
             messages.success(
                 request,
                 _("%(count)s inbjudningskoder är skapade.")
@@ -150,6 +152,12 @@ def _attachment(content: bytes | str, content_type: str, filename: str) -> HttpR
 @never_cache
 def batch_csv(request: HttpRequest, org: str, mapping_id: int, batch_id: int) -> HttpResponse:
     batch = _access_batch(request, org, mapping_id, batch_id)
+    audit.record(
+        request,
+        "downloaded_codes_csv",
+        batch,
+        organisation=batch.mapping_perspective.mapping.organisation,
+    )
     return _attachment(
         letters.codes_csv(batch),
         "text/csv; charset=utf-8",
@@ -166,6 +174,13 @@ def batch_pdf(request: HttpRequest, org: str, mapping_id: int, batch_id: int) ->
         raise Http404
     part = int(part_parameter)
     suffix = f"-del-{part}" if letters.letter_parts(batch) > 1 else ""
+    audit.record(
+        request,
+        "downloaded_letters_pdf",
+        batch,
+        organisation=batch.mapping_perspective.mapping.organisation,
+        detail=f"del {part}",
+    )
     return _attachment(
         letters.letters_pdf(batch, part),
         "application/pdf",

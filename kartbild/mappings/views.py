@@ -10,15 +10,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kartbild.accounts import audit
 from kartbild.accounts.access import access_membership
 from kartbild.accounts.models import Membership, Role
 from kartbild.lib.tabular import TableError, read_table
 from kartbild.mappings import actions, rates
 from kartbild.mappings.actions import Rejected
 from kartbild.mappings.forms import MappingForm, PaperImportForm, QuestionsForm
-from kartbild.mappings.models import Mapping
+from kartbild.mappings.models import BurstEvent, Mapping
 from kartbild.mappings.paper import import_paper_answers, parse_paper_answers
 from kartbild.mappings.results import first_results
+
+# The latest bursts tell the admin what is going on; older ones add nothing to act on.
+MAX_BURSTS_SHOWN = 20
 
 
 def access_mapping(
@@ -80,6 +84,13 @@ def detail(request: HttpRequest, org: str, mapping_id: int) -> HttpResponse:
             "mapping": mapping,
             "perspectives": perspectives,
             "rates": rates.perspective_rates(mapping),
+            "burst_events": (
+                BurstEvent.objects.filter(mapping_perspective__mapping=mapping).select_related(
+                    "mapping_perspective"
+                )[:MAX_BURSTS_SHOWN]
+                if membership.can_manage
+                else []
+            ),
         },
     )
 
@@ -135,6 +146,7 @@ def change_status(request: HttpRequest, org: str, mapping_id: int) -> HttpRespon
 @login_required
 def response_rates(request: HttpRequest, org: str, mapping_id: int) -> HttpResponse:
     _membership, mapping = access_mapping(request, org, mapping_id, Role.ADMIN)
+    audit.record(request, "viewed_rates", mapping)
     return render(
         request,
         "mappings/rates.html",
@@ -150,6 +162,7 @@ def response_rates(request: HttpRequest, org: str, mapping_id: int) -> HttpRespo
 @login_required
 def results(request: HttpRequest, org: str, mapping_id: int) -> HttpResponse:
     _membership, mapping = access_mapping(request, org, mapping_id, Role.ADMIN, Role.ANALYST)
+    audit.record(request, "viewed_results", mapping)
     return render(
         request,
         "mappings/results.html",
