@@ -4,7 +4,7 @@ Idempotent: an existing demo organisation is removed first, so running it twice 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 import numpy as np
@@ -24,13 +24,16 @@ from kartbild.demo.simulation import (
     UNIT_SD,
     OfferedValue,
     draw_ballots,
+    perspective_character,
     question_affinity,
 )
 from kartbild.mappings import actions
 from kartbild.mappings.actions import Answers
-from kartbild.mappings.models import Mapping, Perspective
+from kartbild.mappings.models import Mapping, Perspective, Response
 from kartbild.mappings.paper import PaperAnswer, import_paper_answers
 from kartbild.organisations.models import Organisation, Unit
+from kartbild.workshops import actions as workshops
+from kartbild.workshops.models import Attendee, Workshop
 
 SLUG = "exempelkommun"
 PASSWORD = "kartbild-demo"
@@ -162,8 +165,12 @@ class Command(BaseCommand):
             )
             units = self._units(organisation)
             self._logins(organisation, units)
+            previous = self._previous_round(organisation, units)
             mapping = self._mapping(organisation)
-            count = self._answers(mapping, units)
+            mapping.previous_round = previous
+            mapping.save(update_fields=["previous_round"])
+            count = self._answers(mapping, units, np.random.default_rng(SEED))
+            self._workshops(organisation, mapping, units)
             batch = actions.generate_codes(
                 mapping.perspectives.get(perspective=Perspective.EMPLOYEES), units["BUF-GS-1"], 25
             )
@@ -189,6 +196,8 @@ class Command(BaseCommand):
         old = Organisation.objects.filter(slug=SLUG).first()
         if old is None:
             return
+        Workshop.objects.filter(organisation=old).delete()
+        Attendee.objects.filter(organisation=old).delete()
         for mapping in old.mappings.all():
             mapping.delete()
         Unit.objects.filter(organisation=old).update(parent=None)
@@ -247,19 +256,98 @@ class Command(BaseCommand):
         actions.open_mapping(mapping)
         return mapping
 
-    def _answers(self, mapping: Mapping, units: dict[str, Unit]) -> int:
-        rng = np.random.default_rng(SEED)
+    def _workshops(
+        self, organisation: Organisation, mapping: Mapping, units: dict[str, Unit]
+    ) -> None:
+        """A dialogue series about the 2026 kartbild, led by `admin` and `ledare`: one session
+        held last week (24 invited from several units, 21 came) and one next week, ready to be
+        opened live. The attendees are numbered, not named: they are simulated too."""
+        rng = np.random.default_rng(SEED + 1)
+        workshop = Workshop.objects.create(
+            organisation=organisation,
+            name="Dialog om kartbilden 2026",
+            description="Samtal i blandade grupper om vad kartbilden säger om vår kultur.",
+            mapping=mapping,
+        )
+        leaders = list(get_user_model().objects.filter(username__in=["admin", "ledare"]))
+        today = timezone.localdate()
+        held = workshops.plan_session(
+            workshop,
+            on=today - timedelta(days=7),
+            start_time=time(9, 0),
+            end_time=time(11, 30),
+            place="Stadshuset, sal Ekorren",
+            facilitators=leaders,
+        )
+        workshops.plan_session(
+            workshop,
+            on=today + timedelta(days=7),
+            start_time=time(13, 0),
+            end_time=time(15, 30),
+            place="Kulturhuset, Lilla salen",
+            facilitators=leaders,
+        )
+        teams = [u for u in units.values() if u.level == Unit.Level.TEAM]
+        invited = [
+            workshops.invite(held, f"Deltagare {n:02d}", "", teams[int(i)])
+            for n, i in enumerate(rng.integers(0, len(teams), 24), start=1)
+        ]
+        came = rng.permutation(len(invited))[:21]
+        workshops.record_attendance(held, [invited[int(i)].pk for i in came])
+
+    def _previous_round(self, organisation: Organisation, units: dict[str, Unit]) -> Mapping:
+        """The round three years ago: fewer answers and more strain, so the comparison with the
+        previous round has something to show. Its answers are dated on the day it closed."""
+        closed = timezone.localdate() - timedelta(days=3 * 365)
+        mapping = actions.create_mapping(
+            organisation,
+            load_shipped_catalogue(),
+            "Kulturkartläggning 2023",
+            [Perspective.EMPLOYEES, Perspective.CITIZENS, Perspective.ELECTED],
+            opens_on=closed - timedelta(days=28),
+            closes_on=closed,
+            retention_months=60,
+        )
+        actions.open_mapping(mapping)
+        self._answers(mapping, units, np.random.default_rng(SEED - 3), extra_strain=0.8, share=0.7)
+        actions.close_mapping(mapping)
+        Mapping.objects.filter(pk=mapping.pk).update(closed_on=closed)
+        Response.objects.filter(mapping_perspective__mapping=mapping).update(submitted_on=closed)
+        mapping.refresh_from_db()
+        return mapping
+
+    def _answers(
+        self,
+        mapping: Mapping,
+        units: dict[str, Unit],
+        rng: np.random.Generator,
+        extra_strain: float = 0.0,
+        share: float = 1.0,
+    ) -> int:
+        """Draw every answer from the simulation; `share` scales the number of respondents."""
         catalogue = mapping.catalogue
         rows: list[PaperAnswer] = []
         groups: list[tuple[str, Unit | None, float, int]] = [
-            (Perspective.CITIZENS, None, 0.5, CITIZENS),
-            (Perspective.ELECTED, None, 0.4, ELECTED),
+            (Perspective.CITIZENS, None, 0.5 + extra_strain, round(CITIZENS * share)),
+            (Perspective.ELECTED, None, 0.4 + extra_strain, round(ELECTED * share)),
         ]
         for _code, _name, strain, departments in TREE:
             for _dept_code, _dept_name, teams in departments:
                 for team_code, _team_name, _headcount, respondents in teams:
-                    groups.append((Perspective.EMPLOYEES, units[team_code], strain, respondents))
+                    groups.append(
+                        (
+                            Perspective.EMPLOYEES,
+                            units[team_code],
+                            strain + extra_strain,
+                            round(respondents * share),
+                        )
+                    )
         perspective_taste: dict[tuple[str, int], np.ndarray] = {}
+        all_values = [
+            OfferedValue(v.slug, v.level, v.is_limiting, v.type)
+            for v in catalogue.values.order_by("position")
+        ]
+        character: dict[str, dict[str, float]] = {}
         for perspective, unit, strain, respondents in groups:
             mp = mapping.perspectives.get(perspective=perspective)
             questions = list(mp.questions.all())
@@ -272,6 +360,11 @@ class Command(BaseCommand):
                     (perspective, question.pk), rng.normal(0, PERSPECTIVE_SD, len(values))
                 )
                 weights = question_affinity(question.kind, values) + taste
+                if question.kind in ("current", "desired"):
+                    shared = character.setdefault(
+                        perspective, perspective_character(rng, all_values)
+                    )
+                    weights = weights + np.array([shared[v.slug] for v in values])
                 weights = weights + rng.normal(0, UNIT_SD, len(values))
                 if question.kind == "current":
                     weights = weights + STRAIN_WEIGHT * strain * limiting
