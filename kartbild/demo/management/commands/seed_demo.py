@@ -4,6 +4,7 @@ Idempotent: an existing demo organisation is removed first, so running it twice 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import time, timedelta
 from typing import Any
 
@@ -153,6 +154,14 @@ ELECTED = 27
 DISTRICTS = ["Centrum", "Norra", "Södra", "Landsbygden"]
 
 
+@dataclass
+class Culture:
+    """The simulation's lasting tastes: b_{p,q} by perspective and question key, and h_p."""
+
+    taste: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    character: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
 class Command(BaseCommand):
     help = "Seed the demo municipality Exempelkommun with simulated answers."
 
@@ -165,11 +174,13 @@ class Command(BaseCommand):
             )
             units = self._units(organisation)
             self._logins(organisation, units)
-            previous = self._previous_round(organisation, units)
+            # Both rounds share the perspectives' tastes: the same municipality, three years on.
+            culture = Culture()
+            previous = self._previous_round(organisation, units, culture)
             mapping = self._mapping(organisation)
             mapping.previous_round = previous
             mapping.save(update_fields=["previous_round"])
-            count = self._answers(mapping, units, np.random.default_rng(SEED))
+            count = self._answers(mapping, units, culture, np.random.default_rng(SEED))
             self._workshops(organisation, mapping, units)
             batch = actions.generate_codes(
                 mapping.perspectives.get(perspective=Perspective.EMPLOYEES), units["BUF-GS-1"], 25
@@ -295,7 +306,9 @@ class Command(BaseCommand):
         came = rng.permutation(len(invited))[:21]
         workshops.record_attendance(held, [invited[int(i)].pk for i in came])
 
-    def _previous_round(self, organisation: Organisation, units: dict[str, Unit]) -> Mapping:
+    def _previous_round(
+        self, organisation: Organisation, units: dict[str, Unit], culture: Culture
+    ) -> Mapping:
         """The round three years ago: fewer answers and more strain, so the comparison with the
         previous round has something to show. Its answers are dated on the day it closed."""
         closed = timezone.localdate() - timedelta(days=3 * 365)
@@ -309,7 +322,9 @@ class Command(BaseCommand):
             retention_months=60,
         )
         actions.open_mapping(mapping)
-        self._answers(mapping, units, np.random.default_rng(SEED - 3), extra_strain=0.8, share=0.7)
+        self._answers(
+            mapping, units, culture, np.random.default_rng(SEED - 3), extra_strain=0.8, share=0.7
+        )
         actions.close_mapping(mapping)
         Mapping.objects.filter(pk=mapping.pk).update(closed_on=closed)
         Response.objects.filter(mapping_perspective__mapping=mapping).update(submitted_on=closed)
@@ -320,6 +335,7 @@ class Command(BaseCommand):
         self,
         mapping: Mapping,
         units: dict[str, Unit],
+        culture: Culture,
         rng: np.random.Generator,
         extra_strain: float = 0.0,
         share: float = 1.0,
@@ -342,12 +358,10 @@ class Command(BaseCommand):
                             round(respondents * share),
                         )
                     )
-        perspective_taste: dict[tuple[str, int], np.ndarray] = {}
         all_values = [
             OfferedValue(v.slug, v.level, v.is_limiting, v.type)
             for v in catalogue.values.order_by("position")
         ]
-        character: dict[str, dict[str, float]] = {}
         for perspective, unit, strain, respondents in groups:
             mp = mapping.perspectives.get(perspective=perspective)
             questions = list(mp.questions.all())
@@ -356,12 +370,12 @@ class Command(BaseCommand):
                 offered = actions.offered_values(catalogue, question)
                 values = [OfferedValue(v.slug, v.level, v.is_limiting, v.type) for v in offered]
                 limiting = np.array([v.limiting for v in values], dtype=float)
-                taste = perspective_taste.setdefault(
-                    (perspective, question.pk), rng.normal(0, PERSPECTIVE_SD, len(values))
+                taste = culture.taste.setdefault(
+                    (perspective, question.key), rng.normal(0, PERSPECTIVE_SD, len(values))
                 )
                 weights = question_affinity(question.kind, values) + taste
                 if question.kind in ("current", "desired"):
-                    shared = character.setdefault(
+                    shared = culture.character.setdefault(
                         perspective, perspective_character(rng, all_values)
                     )
                     weights = weights + np.array([shared[v.slug] for v in values])
