@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from kartbild.accounts.models import Membership, Network, Role
 from kartbild.accounts.views import invitation_link
@@ -160,8 +161,11 @@ def test_the_account_pages_pass_wcag_21_aa(
         response = page.goto(live_server.url + url)
         assert response.status == 200, url
         if submit_empty:
-            page.locator("main form button[type=submit]").last.click()
-            assert page.get_by_role("alert").is_visible()
+            # Wait for the re-rendered form: is_visible() does not wait, and on a loaded
+            # machine the old page would still be there.
+            with page.expect_navigation():
+                page.locator("main form button[type=submit]").last.click()
+            expect(page.get_by_role("alert").first).to_be_visible()
         where = f"{url}{' (errors)' if submit_empty else ''} ({viewport})"
         problems.extend(audit(page, where))
         if viewport != "desktop":

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from kartbild.mappings import actions
 from kartbild.mappings.models import InvitationCode, Response
@@ -49,7 +50,7 @@ def test_a_respondent_answers_with_a_code_on_a_phone(
         page.get_by_role("button", name="Nästa").click()
     page.get_by_role("button", name="Nästa").click()  # background questions, all optional
     page.get_by_role("button", name="Skicka svar").click()
-    assert page.get_by_role("heading", name="Tack för ditt svar!").is_visible()
+    expect(page.get_by_role("heading", name="Tack för ditt svar!")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
     assert Response.objects.count() == 1
@@ -70,6 +71,6 @@ def test_a_respondent_answers_with_javascript_off(
     for _question in range(3):
         pick_and_continue(page, 3)
     page.get_by_role("button", name="Skicka svar").click()
-    assert page.get_by_role("heading", name="Tack för ditt svar!").is_visible()
+    expect(page.get_by_role("heading", name="Tack för ditt svar!")).to_be_visible()
     context.close()
     assert Response.objects.count() == 1

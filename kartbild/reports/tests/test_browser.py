@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from kartbild.mappings.models import Mapping
 from kartbild.organisations.models import Unit
@@ -39,25 +40,25 @@ def test_the_demo_kartbild_reads_on_a_computer_and_a_phone(browser: Any, live_se
     sign_in(page, live_server.url, "analytiker")
 
     page.goto(live_server.url + reverse("reports:overview", args=args))
-    assert page.get_by_role("heading", name="Sammanfattning").is_visible()
+    expect(page.get_by_role("heading", name="Sammanfattning")).to_be_visible()
     summary = page.locator("table.summary")
     assert "Medarbetare" in summary.inner_text() and "312" in summary.inner_text()
     page.screenshot(path=SCREENSHOTS.format("overview"), full_page=True)
 
     page.get_by_role("link", name="Medarbetare", exact=True).first.click()
     values = page.get_by_role("img", name="Värdekarta: Medarbetare")
-    assert values.is_visible()
+    expect(values).to_be_visible()
     page.screenshot(path=SCREENSHOTS.format("employees"), full_page=True)
     values.screenshot(path=SCREENSHOTS.format("values-chart"))
     page.locator("figure.chart").nth(1).screenshot(path=SCREENSHOTS.format("levels-chart"))
 
     page.get_by_role("link", name="Jämför perspektiv").click()
-    assert page.get_by_role("heading", name="Skillnader som håller").is_visible()
+    expect(page.get_by_role("heading", name="Skillnader som håller")).to_be_visible()
     page.screenshot(path=SCREENSHOTS.format("perspectives"), full_page=True)
 
     page.get_by_role("link", name="Enheter", exact=True).click()
     heatmap = page.get_by_role("img", name="Enheter: Rådande kultur – arbetsplatsen")
-    assert heatmap.is_visible()
+    expect(heatmap).to_be_visible()
     small = page.locator("tr", has_text="Arbetsmiljö")
     assert "för få svar för att visa" in small.inner_text()
     page.screenshot(path=SCREENSHOTS.format("units"), full_page=True)
@@ -68,7 +69,7 @@ def test_the_demo_kartbild_reads_on_a_computer_and_a_phone(browser: Any, live_se
     sign_in(page, live_server.url, "chef")
     social = Unit.objects.get(organisation=mapping.organisation, code="SOC")
     page.goto(live_server.url + reverse("reports:unit", args=[*args, social.pk]))
-    assert page.get_by_role("heading", name="Kartbild: Socialförvaltningen").is_visible()
+    expect(page.get_by_role("heading", name="Kartbild: Socialförvaltningen")).to_be_visible()
     assert page.get_by_role("img", name="Värdekarta: Socialförvaltningen").count() == 1
     # The page itself never scrolls sideways; wide charts and tables scroll in their own box.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

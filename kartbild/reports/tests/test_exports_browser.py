@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from kartbild.lib.tests.axe import VIEWPORTS, audit, horizontal_overflow, report
 from kartbild.reports import jobs
@@ -49,7 +50,7 @@ def test_an_analyst_orders_a_workbook_and_downloads_it(
     page.goto(live_server.url + reverse("reports:exports", args=["ystad", mapping.pk]))
     page.get_by_label("Tabeller (Excel)").check()
     page.get_by_role("button", name="Beställ exporten").click()
-    assert page.get_by_text("Exporten är beställd").is_visible()
+    expect(page.get_by_text("Exporten är beställd")).to_be_visible()
     page.screenshot(path=SCREENSHOTS.format(f"ordered-{'js' if javascript else 'nojs'}"))
     # The page refreshes itself (a meta refresh without a script, the status script with one)
     # until the link is there.
@@ -77,8 +78,8 @@ def test_a_facilitator_reads_a_dialogue_guide_on_a_phone(
     sign_in(page, live_server.url, "ledare")
     page.goto(live_server.url + reverse("reports:guides", args=["ystad", mapping.pk]))
     page.get_by_role("link", name="Samtalsunderlag för Medarbetare").click()
-    assert page.get_by_role("heading", name="Samtalsunderlag: medarbetare").is_visible()
-    assert page.get_by_role("heading", name="För samtalsledarna").is_visible()
+    expect(page.get_by_role("heading", name="Samtalsunderlag: medarbetare")).to_be_visible()
+    expect(page.get_by_role("heading", name="För samtalsledarna")).to_be_visible()
     # Nothing is wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=SCREENSHOTS.format("guide-phone"), full_page=True)
