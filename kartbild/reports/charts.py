@@ -91,11 +91,27 @@ plt.rcParams.update(
 
 @dataclass(frozen=True)
 class Chart:
+    """A chart and what it says. Nothing is drawn until the SVG or a PNG is asked for: the
+    slides need only PNGs, and drawing is most of what a cold export costs."""
+
     name: str
     title: str
     description: str
-    svg: str
+    cache_key: str
     _draw: Callable[[], Figure] = field(repr=False, compare=False)
+
+    @property
+    def svg(self) -> str:
+        """The standalone SVG document, drawn once and then taken from the cache."""
+        svg = cache.get(self.cache_key)
+        if not isinstance(svg, str):
+            figure = self._draw()
+            buffer = io.StringIO()
+            figure.savefig(buffer, format="svg", metadata={"Date": None})
+            plt.close(figure)
+            svg = presentational(buffer.getvalue())
+            cache.set(self.cache_key, svg, CACHE_SECONDS)
+        return svg
 
     def inline(self, element_id: str) -> str:
         """The SVG for a page: no XML prolog, scalable, announced as one image labelled by the
@@ -138,8 +154,7 @@ def presentational(svg: str) -> str:
 
 def chart_png(chart: Chart, dpi: int = 150) -> bytes:
     """The chart as PNG, for slides; cached like the SVG."""
-    digest = hashlib.blake2b(chart.svg.encode(), digest_size=16).hexdigest()
-    key = f"chart-png:{CHART_VERSION}:{dpi}:{digest}"
+    key = f"{chart.cache_key}:png:{dpi}"
     cached = cache.get(key)
     if isinstance(cached, bytes):
         return cached
@@ -155,15 +170,7 @@ def chart_png(chart: Chart, dpi: int = 150) -> bytes:
 def _chart(name: str, key: str, title: str, description: str, draw: Callable[[], Figure]) -> Chart:
     subject = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
     cache_key = f"chart:{CHART_VERSION}:{get_language() or 'sv'}:{name}:{subject}"
-    svg = cache.get(cache_key)
-    if not isinstance(svg, str):
-        figure = draw()
-        buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
-        plt.close(figure)
-        svg = presentational(buffer.getvalue())
-        cache.set(cache_key, svg, CACHE_SECONDS)
-    return Chart(name, title, description, svg, draw)
+    return Chart(name, title, description, cache_key, draw)
 
 
 def _percent(share: float) -> str:

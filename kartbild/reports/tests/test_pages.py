@@ -94,17 +94,29 @@ def test_a_chart_is_drawn_once_and_redrawn_when_answers_change(
     first = charts.values_chart(kartbild, employees)
     assert first.title == "Värdekarta: Medarbetare"
     assert charts.chart_png(first, dpi=40).startswith(b"\x89PNG")
+    drawn = first.svg
 
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise DrewAgain
 
     monkeypatch.setattr(charts.plt, "figure", refuse)
-    assert charts.values_chart(kartbild, employees).svg == first.svg
+    assert charts.values_chart(kartbild, employees).svg == drawn
+    assert charts.chart_png(charts.values_chart(kartbild, employees), dpi=40).startswith(b"\x89")
     answer(mapping.perspectives.get(perspective="medarbetare"), SAME)
     changed = report.kartbild_report(mapping)
     assert changed.fingerprint != kartbild.fingerprint
     with pytest.raises(DrewAgain):
-        charts.values_chart(changed, changed.perspectives[0])
+        assert charts.values_chart(changed, changed.perspectives[0]).svg
+
+
+def test_a_slide_picture_does_not_draw_the_svg(mapping: Any) -> None:
+    cache.clear()
+    kartbild = report.kartbild_report(mapping)
+    employees = kartbild.perspective("medarbetare")
+    assert employees is not None
+    chart = charts.values_chart(kartbild, employees)
+    charts.chart_png(chart, dpi=40)
+    assert cache.get(chart.cache_key) is None
 
 
 def test_the_previous_round_is_found_and_compared(
