@@ -75,11 +75,16 @@ def main(argv: Sequence[str]) -> int:
         module = importlib.import_module(f"bench.{PREFIX}{name}")
         sections[name] = module.run()
         print(f"bench {name}: {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+        # Written after each benchmark, so that one that fails keeps the figures of the others.
+        write(sections)
+    print(f"wrote {REPORT}", file=sys.stderr)
+    return 0
+
+
+def write(sections: dict[str, str]) -> None:
     ordered = {name: sections[name] for name in sorted(sections)}
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(render(ordered), encoding="utf-8")
-    print(f"wrote {REPORT}", file=sys.stderr)
-    return 0
 
 
 if __name__ == "__main__":

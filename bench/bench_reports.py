@@ -54,7 +54,7 @@ def measure(url: str) -> dict[str, Any]:
     from kartbild.reports.exports import gather, renderer
     from kartbild.reports.exports.content import no_progress
 
-    mapping = Mapping.objects.get(organisation__slug="exempelkommun")
+    mapping = Mapping.objects.get(organisation__slug="exempelkommun", status="open")
     translation.activate("sv")
     results: dict[str, Any] = {
         "respondents": Response.objects.filter(mapping_perspective__mapping=mapping).count()
