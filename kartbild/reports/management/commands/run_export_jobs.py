@@ -31,12 +31,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
-            close_old_connections()
             jobs.purge_expired()
             jobs.run_pending(on_job=self._report)
             if options["once"]:
                 return
             time.sleep(options["poll"])
+            # Between looks, drop a connection the database closed meanwhile. Not before the
+            # first: inside a caller's transaction (a test, a script) it would close that one.
+            close_old_connections()
 
     def _report(self, job: ExportJob) -> None:
         job.refresh_from_db(fields=["status"])
