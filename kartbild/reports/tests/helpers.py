@@ -30,3 +30,36 @@ SAME = {
     "current": ["byrakrati", "kostnadsjakt", "tillit"],
     "desired": ["tillit", "oppenhet", "delaktighet"],
 }
+
+
+# A unit below the threshold (Arbetsmiljö, 3) and one whose 8 could be derived by subtracting
+# it from their parent (HR 11 − 3), beside a unit large enough to show and some citizens.
+SMALL = {
+    "personal": ["forvirring", "kostnadsjakt", "byrakrati"],
+    "current": ["forvirring", "kostnadsjakt", "byrakrati"],
+    "desired": ["forvirring", "kostnadsjakt", "byrakrati"],
+}
+DERIVABLE = {
+    "personal": ["mod", "ansvar", "lagarbete"],
+    "current": ["mod", "ansvar", "lagarbete"],
+    "desired": ["mod", "ansvar", "lagarbete"],
+}
+OTHERS = {
+    "personal": ["tillit", "oppenhet", "delaktighet"],
+    "current": ["byrakrati", "tillit", "oppenhet"],
+    "desired": ["tillit", "oppenhet", "delaktighet"],
+}
+
+
+def withheld_world(organisation_a: Organisation, make_mapping: Any) -> dict[str, Any]:
+    hr = unit(organisation_a, "HR", "HR-avdelningen")
+    small = unit(organisation_a, "AM", "Arbetsmiljö", hr)
+    derivable = unit(organisation_a, "LP", "Lön och pension", hr)
+    school = unit(organisation_a, "SK", "Skolan")
+    mapping = make_mapping(("medarbetare", "medborgare"))
+    employees = mapping.perspectives.get(perspective="medarbetare")
+    answer(employees, SMALL, 3, small)
+    answer(employees, DERIVABLE, 8, derivable)
+    answer(employees, OTHERS, 10, school)
+    answer(mapping.perspectives.get(perspective="medborgare"), OTHERS, 6)
+    return {"mapping": mapping, "hr": hr, "small": small, "derivable": derivable, "school": school}

@@ -22,41 +22,16 @@ from pptx import Presentation
 from kartbild.reports.exports import ExportFile, gather, renderer
 from kartbild.reports.exports.content import no_progress
 from kartbild.reports.guides import render_guide_pdf
-from kartbild.reports.tests.helpers import answer, unit
+from kartbild.reports.tests.helpers import withheld_world
 
 pytestmark = pytest.mark.django_db
 
-SMALL = {
-    "personal": ["forvirring", "kostnadsjakt", "byrakrati"],
-    "current": ["forvirring", "kostnadsjakt", "byrakrati"],
-    "desired": ["forvirring", "kostnadsjakt", "byrakrati"],
-}
-DERIVABLE = {
-    "personal": ["mod", "ansvar", "lagarbete"],
-    "current": ["mod", "ansvar", "lagarbete"],
-    "desired": ["mod", "ansvar", "lagarbete"],
-}
-OTHERS = {
-    "personal": ["tillit", "oppenhet", "delaktighet"],
-    "current": ["byrakrati", "tillit", "oppenhet"],
-    "desired": ["tillit", "oppenhet", "delaktighet"],
-}
 HIDDEN = ("Arbetsmiljö", "Lön och pension")
 
 
 @pytest.fixture
 def world(organisation_a: Any, make_mapping: Any) -> dict[str, Any]:
-    hr = unit(organisation_a, "HR", "HR-avdelningen")
-    small = unit(organisation_a, "AM", "Arbetsmiljö", hr)
-    derivable = unit(organisation_a, "LP", "Lön och pension", hr)
-    school = unit(organisation_a, "SK", "Skolan")
-    mapping = make_mapping(("medarbetare", "medborgare"))
-    employees = mapping.perspectives.get(perspective="medarbetare")
-    answer(employees, SMALL, 3, small)
-    answer(employees, DERIVABLE, 8, derivable)
-    answer(employees, OTHERS, 10, school)
-    answer(mapping.perspectives.get(perspective="medborgare"), OTHERS, 6)
-    return {"mapping": mapping, "hr": hr, "small": small, "derivable": derivable, "school": school}
+    return withheld_world(organisation_a, make_mapping)
 
 
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:

@@ -12,46 +12,21 @@ from django.urls import reverse
 
 from kartbild.reports import report
 from kartbild.reports.models import ReferenceSet
-from kartbild.reports.tests.helpers import answer, unit
+from kartbild.reports.tests.helpers import withheld_world
 
 pytestmark = pytest.mark.django_db
-
-SMALL = {
-    "personal": ["forvirring", "kostnadsjakt", "byrakrati"],
-    "current": ["forvirring", "kostnadsjakt", "byrakrati"],
-    "desired": ["forvirring", "kostnadsjakt", "byrakrati"],
-}
-DERIVABLE = {
-    "personal": ["mod", "ansvar", "lagarbete"],
-    "current": ["mod", "ansvar", "lagarbete"],
-    "desired": ["mod", "ansvar", "lagarbete"],
-}
-OTHERS = {
-    "personal": ["tillit", "oppenhet", "delaktighet"],
-    "current": ["byrakrati", "tillit", "oppenhet"],
-    "desired": ["tillit", "oppenhet", "delaktighet"],
-}
 
 
 @pytest.fixture
 def world(organisation_a: Any, make_mapping: Any) -> dict[str, Any]:
-    hr = unit(organisation_a, "HR", "HR-avdelningen")
-    small = unit(organisation_a, "AM", "Arbetsmiljö", hr)
-    derivable = unit(organisation_a, "LP", "Lön och pension", hr)
-    school = unit(organisation_a, "SK", "Skolan")
-    mapping = make_mapping(("medarbetare", "medborgare"))
-    employees = mapping.perspectives.get(perspective="medarbetare")
-    answer(employees, SMALL, 3, small)
-    answer(employees, DERIVABLE, 8, derivable)
-    answer(employees, OTHERS, 10, school)
-    answer(mapping.perspectives.get(perspective="medborgare"), OTHERS, 6)
+    world = withheld_world(organisation_a, make_mapping)
     ReferenceSet.objects.create(
         organisation=organisation_a,
         name="Nationellt",
         csv="question,value,share,n\ncurrent:workplace,mod,0.3,2000\n"
         "current:workplace,byrakrati,0.4,2000\npersonal,mod,0.2,2000\n",
     )
-    return {"mapping": mapping, "hr": hr, "small": small, "derivable": derivable, "school": school}
+    return world
 
 
 def test_the_report_withholds_both_units_with_their_reasons(world: dict[str, Any]) -> None:
