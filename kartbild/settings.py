@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "kartbild.privacy",
     "kartbild.reports",
     "kartbild.workshops",
+    "kartbild.corevalues",
+    "kartbild.followups",
     "kartbild.demo",
 ]
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CoreValuesConfig(AppConfig):
+    name = "kartbild.corevalues"
+    verbose_name = "Värdegrund"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FollowUpsConfig(AppConfig):
+    name = "kartbild.followups"
+    verbose_name = "Uppföljning"
