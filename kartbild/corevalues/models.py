@@ -47,6 +47,11 @@ class CoreValue(models.Model):
     name = models.CharField(_("namn"), max_length=80)
     description = models.TextField(_("beskrivning"), max_length=2000)
     position = models.PositiveSmallIntegerField(default=0)
+    # The value of the previous version this one was copied from: follow-up trends across
+    # versions follow this thread.
+    carried_from = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="carried_to"
+    )
     catalogue_values = models.ManyToManyField(
         Value, blank=True, related_name="core_values", verbose_name=_("värden i katalogen")
     )
@@ -79,6 +84,9 @@ class Behaviour(models.Model):
     )
     kind = models.CharField(_("slag"), max_length=10, choices=Kind.choices, default="behaviour")
     position = models.PositiveSmallIntegerField(default=0)
+    carried_from = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="carried_to"
+    )
 
     class Meta:
         ordering = ["core_value_id", "position", "pk"]

@@ -21,6 +21,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=80, verbose_name='namn')),
                 ('description', models.TextField(max_length=2000, verbose_name='beskrivning')),
                 ('position', models.PositiveSmallIntegerField(default=0)),
+                ('carried_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='carried_to', to='corevalues.corevalue')),
                 ('catalogue_values', models.ManyToManyField(blank=True, related_name='core_values', to='catalogue.value', verbose_name='värden i katalogen')),
             ],
             options={
@@ -37,6 +38,7 @@ class Migration(migrations.Migration):
                 ('audience', models.CharField(choices=[('everyone', 'Alla medarbetare'), ('leaders', 'Chefer och ledare')], default='everyone', max_length=10, verbose_name='gäller')),
                 ('kind', models.CharField(choices=[('behaviour', 'Beteende'), ('principle', 'Princip')], default='behaviour', max_length=10, verbose_name='slag')),
                 ('position', models.PositiveSmallIntegerField(default=0)),
+                ('carried_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='carried_to', to='corevalues.behaviour')),
                 ('core_value', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='behaviours', to='corevalues.corevalue')),
             ],
             options={
