@@ -10,8 +10,23 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kartbild.catalogue.models import Value
+from kartbild.catalogue.models import Value, ValueCatalogue
 from kartbild.organisations.models import Organisation
+
+
+class CoreValueFrameworkQuerySet(models.QuerySet["CoreValueFramework"]):
+    def published(self) -> CoreValueFrameworkQuerySet:
+        return self.filter(status=CoreValueFramework.Status.PUBLISHED)
+
+    def current(self, organisation: Organisation) -> CoreValueFramework | None:
+        """The organisation's published värdegrund (publishing replaces the one before, so
+        there is at most one); None when nothing is published."""
+        return (
+            self.published()
+            .filter(organisation=organisation)
+            .order_by("-published_on", "-pk")
+            .first()
+        )
 
 
 class CoreValueFramework(models.Model):
@@ -26,12 +41,26 @@ class CoreValueFramework(models.Model):
     name = models.CharField(_("namn"), max_length=120)
     introduction = models.TextField(_("inledning"), blank=True, max_length=4000)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
+    # SET_NULL, not PROTECT: only a draft is ever deleted on its own, and a draft has no next
+    # version; PROTECT would stop the organisation and all its versions from being deleted
+    # together (privacy: delete the organisation's data; the demo seed starting over).
     previous_version = models.OneToOneField(
-        "self", models.PROTECT, null=True, blank=True, related_name="next_version"
+        "self", models.SET_NULL, null=True, blank=True, related_name="next_version"
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="draft")
     published_on = models.DateField(_("publicerad"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The catalogue whose values the authoring page offers to link; a new version keeps it.
+    catalogue = models.ForeignKey(
+        ValueCatalogue,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="core_value_frameworks",
+        verbose_name=_("värdekatalog"),
+    )
+
+    objects = CoreValueFrameworkQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation_id", "name", "version"]
@@ -40,6 +69,12 @@ class CoreValueFramework(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (version {self.version})"
+
+    @property
+    def is_draft(self) -> bool:
+        """Only a draft may change: a published or replaced version is what people read and
+        what follow-up rounds measured."""
+        return self.status == self.Status.DRAFT
 
 
 class CoreValue(models.Model):
@@ -63,6 +98,19 @@ class CoreValue(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def behaviours_for(self, audience: str) -> list[Behaviour]:
+        """The value's behaviours and principles for one audience, in their order (reads a
+        prefetched `behaviours` without another query)."""
+        return [b for b in self.behaviours.all() if b.audience == audience]
+
+    @property
+    def for_everyone(self) -> list[Behaviour]:
+        return self.behaviours_for(Behaviour.Audience.EVERYONE)
+
+    @property
+    def for_leaders(self) -> list[Behaviour]:
+        return self.behaviours_for(Behaviour.Audience.LEADERS)
 
 
 class Behaviour(models.Model):
