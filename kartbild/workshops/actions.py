@@ -18,10 +18,16 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kartbild.catalogue.models import Value
+from kartbild.corevalues.models import CoreValue
+from kartbild.followups.models import FollowUp
 from kartbild.mappings.letters import spreadsheet_safe
+from kartbild.mappings.models import Mapping
 from kartbild.organisations.models import Organisation, Unit
 from kartbild.organisations.tree import TreeNode, UnitTree
+from kartbild.steering.models import Goal, Indicator
 from kartbild.workshops.models import (
+    Action,
     Attendee,
     Invitation,
     LiveParticipant,
@@ -369,3 +375,66 @@ def give_word(participant: LiveParticipant, word: str) -> Word:
         if not counted:
             raise Rejected(_("Du har redan gett ditt ord."))
         return Word.objects.create(session=participant.session, word=word)
+
+
+# -- actions (åtgärder) ----------------------------------------------------------------------------
+
+
+def save_action(
+    organisation: Organisation,
+    action: Action | None,
+    *,
+    what: str,
+    owner: str,
+    due_on: date,
+    status: str = Action.Status.OPEN,
+    session: WorkshopSession | None = None,
+    mapping: Mapping | None = None,
+    finding: str = "",
+    follow_up: FollowUp | None = None,
+    indicator: Indicator | None = None,
+    goal: Goal | None = None,
+    values: Iterable[Value] = (),
+    core_values: Iterable[CoreValue] = (),
+) -> Action:
+    """Create an action (`action` None) or change one, with what caused it and the values it is
+    about. Anything linked from another organisation is refused and nothing changes."""
+    chosen_values = list(values)
+    chosen_core_values = list(core_values)
+    others = [
+        session is not None and session.workshop.organisation_id != organisation.pk,
+        mapping is not None and mapping.organisation_id != organisation.pk,
+        follow_up is not None and follow_up.organisation_id != organisation.pk,
+        indicator is not None and indicator.goal.organisation_id != organisation.pk,
+        goal is not None and goal.organisation_id != organisation.pk,
+        action is not None and action.organisation_id != organisation.pk,
+        any(
+            value.catalogue.organisation_id not in (None, organisation.pk)
+            for value in chosen_values
+        ),
+        any(value.framework.organisation_id != organisation.pk for value in chosen_core_values),
+    ]
+    if any(others):
+        raise Rejected(_("Åtgärden kan bara kopplas till sådant som hör till organisationen."))
+    what = " ".join(what.split())
+    if not what:
+        raise Rejected(_("Skriv vad åtgärden är."))
+    if status not in Action.Status.values:
+        raise Rejected(_("Välj en status."))
+    with transaction.atomic():
+        if action is None:
+            action = Action(organisation=organisation)
+        action.what = what
+        action.owner = " ".join(owner.split())
+        action.due_on = due_on
+        action.status = status
+        action.session = session
+        action.mapping = mapping
+        action.finding = finding.strip()
+        action.follow_up = follow_up
+        action.indicator = indicator
+        action.goal = goal
+        action.save()
+        action.values.set(chosen_values)
+        action.core_values.set(chosen_core_values)
+    return action

@@ -253,6 +253,18 @@ class Word(models.Model):
         return self.word
 
 
+class ActionQuerySet(models.QuerySet["Action"]):
+    def unfinished(self) -> ActionQuerySet:
+        return self.exclude(status=Action.Status.DONE)
+
+    def overdue(self, today: date | None = None) -> ActionQuerySet:
+        return self.unfinished().filter(due_on__lt=today or timezone.localdate())
+
+    def without_measure(self) -> ActionQuerySet:
+        """Actions that follow up nothing measured: no indicator and no värdegrund value."""
+        return self.filter(indicator__isnull=True, core_values__isnull=True)
+
+
 class Action(models.Model):
     """An åtgärd: a commitment with an owner and a due date, linked to the values it is about
     and to the session it came from. The follow-up issue tracks these over time."""
@@ -272,6 +284,49 @@ class Action(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
     values = models.ManyToManyField(Value, blank=True, verbose_name=_("värden"))
     created_at = models.DateTimeField(auto_now_add=True)
+    # What caused it, besides a session (kartbild/steering/README.md): a finding in a mapping's
+    # kartbild, a follow-up round, an indicator or a goal; and the värdegrund values it serves.
+    mapping = models.ForeignKey(
+        Mapping,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("kartläggning"),
+    )
+    finding = models.CharField(_("iakttagelse"), max_length=300, blank=True)
+    follow_up = models.ForeignKey(
+        "followups.FollowUp",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("uppföljning"),
+    )
+    indicator = models.ForeignKey(
+        "steering.Indicator",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("indikator"),
+    )
+    goal = models.ForeignKey(
+        "steering.Goal",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("mål"),
+    )
+    core_values = models.ManyToManyField(
+        "corevalues.CoreValue",
+        blank=True,
+        related_name="actions",
+        verbose_name=_("värden i värdegrunden"),
+    )
+
+    objects = ActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -283,3 +338,14 @@ class Action(models.Model):
 
     def is_overdue(self, today: date | None = None) -> bool:
         return self.status != self.Status.DONE and self.due_on < (today or timezone.localdate())
+
+    @property
+    def has_cause(self) -> bool:
+        return bool(
+            self.session_id
+            or self.mapping_id
+            or self.finding
+            or self.follow_up_id
+            or self.indicator_id
+            or self.goal_id
+        )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SteeringConfig(AppConfig):
+    name = "kartbild.steering"
+    verbose_name = "Styrning"
