@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "kartbild.workshops",
     "kartbild.corevalues",
     "kartbild.followups",
+    "kartbild.steering",
     "kartbild.demo",
 ]
 

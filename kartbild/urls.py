@@ -9,5 +9,8 @@ urlpatterns = [
     path("", include("kartbild.privacy.urls")),
     path("", include("kartbild.reports.urls")),
     path("", include("kartbild.workshops.urls")),
+    path("", include("kartbild.steering.urls")),
+    path("", include("kartbild.corevalues.urls")),
+    path("", include("kartbild.followups.urls")),
     path("sprak/", set_language, name="set_language"),
 ]

@@ -37,6 +37,9 @@ ACTIONS: dict[str, Promise] = {
     "created_organisation": _("Skapade organisation"),
     "created_network": _("Skapade nätverk"),
     "viewed_network": _("Visade nätverkets översikt"),
+    "viewed_follow_up_results": _("Visade resultat av uppföljning"),
+    "exported_follow_up_results": _("Exporterade resultat av uppföljning"),
+    "published_core_values": _("Publicerade värdegrund"),
 }
 
 # Objects that belong to respondents: the log must never point at one.

@@ -22,6 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kartbild.accounts.models import Role
+from kartbild.corevalues.tests import matrix as corevalue_matrix
+from kartbild.followups.tests import matrix as followup_matrix
+from kartbild.steering.tests import matrix as steering_matrix
 from kartbild.workshops.tests import matrix as workshop_matrix
 
 LOGIN = "login"
@@ -103,6 +106,12 @@ def _scoped(roles: tuple[Role, ...], allowed: Outcome) -> dict[str, Outcome]:
     return outcomes
 
 
+def _admin_form() -> Rule:
+    """A form page of organisation A for its admin, where an empty form is a 400 with the
+    problems named."""
+    return Rule(_scoped((ADMIN,), 200), _scoped((ADMIN,), 400))
+
+
 def _export_job(world: Any) -> Any:
     """An organisation-wide export of the world's mapping, ordered by its admin."""
     from kartbild.reports.models import ExportJob
@@ -136,6 +145,12 @@ KWARGS: dict[str, Callable[[Any], Any]] = {
     "session_id": lambda w: workshop_matrix.session(w).pk,
     "action_id": lambda w: workshop_matrix.action(w).pk,
     "code": lambda w: workshop_matrix.session(w).join_code,
+    "framework_id": lambda w: corevalue_matrix.draft(w).pk,
+    "core_value_id": lambda w: corevalue_matrix.value(w).pk,
+    "behaviour_id": lambda w: corevalue_matrix.behaviour(w).pk,
+    "follow_up_id": lambda w: followup_matrix.follow_up(w).pk,
+    "goal_id": lambda w: steering_matrix.goal(w).pk,
+    "indicator_id": lambda w: steering_matrix.indicator(w).pk,
 }
 
 RULES: dict[str, Rule] = {
@@ -248,4 +263,88 @@ RULES: dict[str, Rule] = {
     "workshops:enter": public(200, post=200),
     "workshops:room": public(200, post=200),
     "workshops:state": public(200),
+    # värdegrund (kartbild/corevalues/README.md): the admin authors (an empty form is 400),
+    # analysts read; the world's framework is a draft. The public page and its PDF show the
+    # organisation's published version to everyone.
+    "corevalues:index": members(ADMIN, ANALYST),
+    "corevalues:create": _admin_form(),
+    "corevalues:detail": members(ADMIN, ANALYST),
+    "corevalues:edit": _admin_form(),
+    "corevalues:publish": post_only(ADMIN),
+    "corevalues:new_version": Rule(
+        post_only(ADMIN).get,
+        post_only(ADMIN).post,
+        kwargs={"framework_id": lambda w: corevalue_matrix.published(w).pk},
+    ),
+    "corevalues:delete": post_only(ADMIN),
+    "corevalues:value_add": _admin_form(),
+    "corevalues:value_edit": _admin_form(),
+    "corevalues:value_move": post_only(ADMIN),
+    "corevalues:value_delete": post_only(ADMIN),
+    "corevalues:behaviour_add": _admin_form(),
+    "corevalues:behaviour_edit": _admin_form(),
+    "corevalues:behaviour_move": post_only(ADMIN),
+    "corevalues:behaviour_delete": post_only(ADMIN),
+    "corevalues:public": Rule(
+        public(200).get, kwargs={"org": lambda w: corevalue_matrix.published(w).organisation.slug}
+    ),
+    "corevalues:public_pdf": Rule(
+        public(200).get, kwargs={"org": lambda w: corevalue_matrix.published(w).organisation.slug}
+    ),
+    # follow-up rounds (kartbild/followups/README.md): the admin runs them; results for admins,
+    # analysts and facilitators (no unit rows), a unit manager's own subtree (the world's unit).
+    "followups:index": members(),
+    "followups:create": _admin_form(),
+    # The world's round is open, so its statements no longer change: an edit is a 400.
+    "followups:detail": _admin_form(),
+    "followups:status": post_only(ADMIN),
+    "followups:codes": _admin_form(),
+    "followups:codes_csv": Rule(
+        members(ADMIN).get,
+        members(ADMIN).post,
+        kwargs={"batch_id": lambda w: followup_matrix.batch(w).pk},
+    ),
+    "followups:paper_import": _admin_form(),
+    "followups:results": members(ADMIN, ANALYST, FACILITATOR),
+    "followups:export": Rule(
+        members(ADMIN, ANALYST, FACILITATOR).get,
+        members(ADMIN, ANALYST, FACILITATOR).post,
+        kwargs={"fmt": lambda w: "csv"},
+    ),
+    "followups:unit_results": members(ADMIN, ANALYST, UNIT_MANAGER),
+    "followups:unit_export": Rule(
+        members(ADMIN, ANALYST, UNIT_MANAGER).get,
+        members(ADMIN, ANALYST, UNIT_MANAGER).post,
+        kwargs={"fmt": lambda w: "csv"},
+    ),
+    # Respondents: public on purpose; an empty code or answer is a 400 for everyone alike.
+    "followups:start": Rule(
+        public(200).get,
+        public(200, post=REDIRECT).post,
+        kwargs={"token": lambda w: followup_matrix.follow_up(w).token},
+    ),
+    "followups:code": public(200, post=400),
+    "followups:answer": Rule(
+        public(200).get,
+        public(200, post=400).post,
+        kwargs={"key": lambda w: followup_matrix.draft(w).key},
+    ),
+    "followups:thanks": public(200),
+    # steering (kartbild/steering/README.md): every role reads goals, indicators and actions,
+    # the admin changes them (an empty form is 400); the follow-up view and the compass show
+    # the organisation-wide kartbild, so they are for the roles that see it.
+    "steering:index": members(),
+    "steering:goal_add": _admin_form(),
+    "steering:goal": members(),
+    "steering:goal_edit": _admin_form(),
+    "steering:goal_delete": members(ADMIN),
+    "steering:indicator_add": _admin_form(),
+    "steering:indicator": Rule(_scoped(tuple(ROLE_PERSONAS), 200), _scoped((ADMIN,), 400)),
+    "steering:indicator_edit": _admin_form(),
+    "steering:indicator_delete": members(ADMIN),
+    "steering:actions": members(),
+    "steering:action_add": _admin_form(),
+    "steering:action_edit": _admin_form(),
+    "steering:follow_up": members(ADMIN, ANALYST, FACILITATOR),
+    "steering:compass": members(ADMIN, ANALYST, FACILITATOR),
 }

@@ -173,6 +173,8 @@ STAFF_PAGES: dict[str, list[Visit]] = {
         Visit("unit import, errors", org_url("organisations:unit_import"), then=submit_empty),
         Visit("catalogue add value", org_url("catalogue:add_value", catalogue_id)),
         Visit("mapping create", org_url("mappings:create")),
+        Visit("follow-ups", org_url("followups:index")),
+        Visit("follow-up create, errors", org_url("followups:create"), then=submit_empty),
         Visit("mapping create, errors", org_url("mappings:create"), then=submit_empty),
         Visit("mapping settings", org_url("mappings:configure", draft_mapping_id)),
         Visit("draft mapping", org_url("mappings:detail", draft_mapping_id)),
@@ -216,6 +218,9 @@ PUBLIC_PAGES: list[Visit] = [
         status=410,
     ),  # fmt: skip
     Visit("thanks", lambda world: reverse("mappings:thanks")),
+    Visit("follow-up code entry", lambda world: reverse("followups:code")),
+    Visit("follow-up code entry, empty", lambda world: reverse("followups:code"), submit_empty),
+    Visit("follow-up thanks", lambda world: reverse("followups:thanks")),
     Visit("accessibility statement", org_url("organisations:accessibility")),
     Visit("service statement", lambda world: reverse("organisations:service_accessibility")),
     # Linked from every respondent page; privacy/tests audit it too, here it is also read in English.

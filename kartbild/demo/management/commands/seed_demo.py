@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from kartbild.accounts.models import Membership, Role
 from kartbild.catalogue.actions import load_shipped_catalogue
+from kartbild.corevalues.demo import seed_demo as seed_core_values
 from kartbild.demo.simulation import (
     PERSPECTIVE_SD,
     STRAIN_WEIGHT,
@@ -28,13 +29,16 @@ from kartbild.demo.simulation import (
     perspective_character,
     question_affinity,
 )
+from kartbild.followups.demo import seed_demo as seed_follow_ups
 from kartbild.mappings import actions
 from kartbild.mappings.actions import Answers
 from kartbild.mappings.models import Mapping, Perspective, Response
 from kartbild.mappings.paper import PaperAnswer, import_paper_answers
 from kartbild.organisations.models import Organisation, Unit
+from kartbild.privacy.actions import delete_organisation
+from kartbild.steering.demo import seed_demo as seed_steering
 from kartbild.workshops import actions as workshops
-from kartbild.workshops.models import Attendee, Workshop
+from kartbild.workshops.models import Workshop
 
 SLUG = "exempelkommun"
 PASSWORD = "kartbild-demo"
@@ -182,6 +186,12 @@ class Command(BaseCommand):
             mapping.save(update_fields=["previous_round"])
             count = self._answers(mapping, units, culture, np.random.default_rng(SEED))
             self._workshops(organisation, mapping, units)
+            # The loop goes on: the värdegrund decided (two versions), two follow-up rounds of
+            # the current one, and the goals, indicators and actions that steer by it.
+            today = timezone.localdate()
+            frameworks = seed_core_values(organisation, mapping.catalogue, today)
+            follow_ups = seed_follow_ups(organisation, frameworks[-1], units, today)
+            seed_steering(organisation, frameworks, follow_ups, mapping, today)
             batch = actions.generate_codes(
                 mapping.perspectives.get(perspective=Perspective.EMPLOYEES), units["BUF-GS-1"], 25
             )
@@ -197,6 +207,8 @@ class Command(BaseCommand):
         for mp in mapping.perspectives.all():
             link = settings.SITE_URL + reverse("mappings:start", args=[mp.token])
             self.stdout.write(f"  {mp.get_perspective_display():<16} {link}")
+        public = reverse("corevalues:public", args=[organisation.slug])
+        self.stdout.write(f"\nThe värdegrund, public: {settings.SITE_URL}{public}")
         codes = list(batch.codes.values_list("code", flat=True)[:3])
         self.stdout.write(
             f"\nInvitation codes for Norrskolan ({settings.SITE_URL}{reverse('mappings:code')}): "
@@ -207,12 +219,8 @@ class Command(BaseCommand):
         old = Organisation.objects.filter(slug=SLUG).first()
         if old is None:
             return
-        Workshop.objects.filter(organisation=old).delete()
-        Attendee.objects.filter(organisation=old).delete()
-        for mapping in old.mappings.all():
-            mapping.delete()
-        Unit.objects.filter(organisation=old).update(parent=None)
-        old.delete()
+        # The same deletion an admin can order, which knows the order rows protect each other in.
+        delete_organisation(old)
         get_user_model().objects.filter(username__in=[u for u, _r, _unit in LOGINS]).delete()
 
     def _units(self, organisation: Organisation) -> dict[str, Unit]:
