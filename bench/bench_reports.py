@@ -104,6 +104,7 @@ def run() -> str:
     folder = tempfile.mkdtemp(prefix="kartbild-bench-reports-")
     load = os.getloadavg()[0]
     result = _child(f"sqlite:///{Path(folder) / 'bench.sqlite3'}")
+    load_after = os.getloadavg()[0]
     lines = [
         "## Exports of the demo municipality",
         "",
@@ -126,15 +127,19 @@ def run() -> str:
         "",
         "Reading the responses and assembling the gated report (`exports.gather`, comparisons",
         f"with their bootstrap included) takes {result['gather']:.2f} s of each figure.",
-        f"Load average when the run started: {load:.1f}. The machine is shared: wall-clock",
+        f"Load average when the run started: {load:.1f}; when it ended: {load_after:.1f}. The",
+        "machine is shared by several people's work: wall-clock",
         "figures grow with the load, so the CPU time of the exporting process is given too",
         "(what the export costs; on an idle machine wall-clock time is close to it).",
         "",
-        "Where the time goes (profiled): a cold export draws its charts with matplotlib",
-        "(`reports/charts.py`; the unit heat map alone is about 0.75 s), and the slides draw",
-        "each chart a second time as PNG. A warm PDF is about half WeasyPrint's layout of",
-        "some 20 pages and half painting the SVG charts; the unit heat map (about 480 numbers)",
-        "goes in as a 150 dpi PNG because as SVG it cost as much as all other charts together.",
+        "Where the time goes (profiled): the charts of the exports (values plot, level",
+        "distribution, jumps and drops, unit heat map) are laid out in points and written as SVG",
+        "or painted as PNG by `reports/drawing.py`, a few milliseconds each; with matplotlib",
+        "they were most of a cold export (the heat map alone about 0.75 s, every chart drawn",
+        "again as PNG for the slides). A cold export now costs about what a warm one does. A",
+        "PDF is mostly WeasyPrint: the layout of some 20 pages of tables, and painting the SVG",
+        "charts, whose text WeasyPrint sets letter by letter. The unit heat map (about 480",
+        "numbers) goes into the PDF as a 150 dpi PNG for that reason.",
     ]
     return "\n".join(lines)
 

@@ -1,5 +1,4 @@
-"""The charts of a kartbild, drawn once with matplotlib and reused by the pages, the PDF and the
-slides.
+"""The charts of a kartbild, drawn once and reused by the pages, the PDF and the slides.
 
     chart = values_chart(report, perspective)   # Chart: title, text alternative, SVG text
     chart.svg                                   # standalone SVG document
@@ -9,8 +8,14 @@ slides.
 Every chart takes only report dataclasses (already through the anonymity gate) and is cached in
 Django's cache under the report's fingerprint (a hash of the answers, the catalogue version and
 the policy), the chart, its subject and the language; a new answer changes the fingerprint, so a
-stale chart is never served. Drawing a chart costs 30-150 ms; a cached one is a dictionary
-lookup (docs/reports.md has the figures).
+stale chart is never served.
+
+How they are drawn: the charts of the exports (the values plot, the level distribution, jumps
+and drops, the unit heat map) are boxes, marks and texts laid out here in points and written as
+SVG or painted as PNG by `reports.drawing`, in a few milliseconds each. Matplotlib drew them in
+50-600 ms each (it measures and renders every text as an object of its own), which was most of
+the time of a cold export; it still draws the type distribution, which only the pages show.
+docs/reports.md has the figures.
 
 Accessibility: the Okabe-Ito palette (distinguishable with every common colour vision
 deficiency), and nothing is told by colour alone: limiting values are triangles and hatched bars,
@@ -21,8 +26,10 @@ beside it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,11 +42,12 @@ matplotlib.use("Agg")
 from django.core.cache import cache  # noqa: E402
 from django.utils.translation import get_language  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
-from matplotlib import pyplot as plt  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Patch, Rectangle  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 
 from kartbild.analysis.ballots import QuestionKind  # noqa: E402
+from kartbild.reports import drawing  # noqa: E402
 from kartbild.reports.report import (  # noqa: E402
     FrameReport,
     KartbildReport,
@@ -48,8 +56,11 @@ from kartbild.reports.report import (  # noqa: E402
     level_names,
 )
 
+# Points in an inch: the charts drawn by `drawing` are laid out in points, their sizes chosen in
+# inches like the matplotlib ones.
+INCH = 72.0
 # Bump when a drawing changes, so that cached charts of the old look are not served.
-CHART_VERSION = 5
+CHART_VERSION = 6
 # Charts of a mapping change only when answers arrive (which changes the key); a day keeps the
 # cache from holding charts of mappings nobody looks at any more.
 CACHE_SECONDS = 24 * 3600
@@ -74,7 +85,7 @@ TYPE_STYLE = {
 }
 LIMITING_HATCH = "////"
 
-plt.rcParams.update(
+matplotlib.rcParams.update(
     {
         "font.family": "DejaVu Sans",
         "font.size": 10,
@@ -98,18 +109,16 @@ class Chart:
     title: str
     description: str
     cache_key: str
-    _draw: Callable[[], Figure] = field(repr=False, compare=False)
+    # Draw the chart as an SVG document, and as PNG bytes at a resolution in dots per inch.
+    _draw_svg: Callable[[], str] = field(repr=False, compare=False)
+    _draw_png: Callable[[int], bytes] = field(repr=False, compare=False)
 
     @property
     def svg(self) -> str:
         """The standalone SVG document, drawn once and then taken from the cache."""
         svg = cache.get(self.cache_key)
         if not isinstance(svg, str):
-            figure = self._draw()
-            buffer = io.StringIO()
-            figure.savefig(buffer, format="svg", metadata={"Date": None})
-            plt.close(figure)
-            svg = presentational(buffer.getvalue())
+            svg = self._draw_svg()
             cache.set(self.cache_key, svg, CACHE_SECONDS)
         return svg
 
@@ -158,19 +167,72 @@ def chart_png(chart: Chart, dpi: int = 150) -> bytes:
     cached = cache.get(key)
     if isinstance(cached, bytes):
         return cached
-    figure = chart._draw()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-    plt.close(figure)
-    data = buffer.getvalue()
+    data = chart._draw_png(dpi)
     cache.set(key, data, CACHE_SECONDS)
     return data
 
 
-def _chart(name: str, key: str, title: str, description: str, draw: Callable[[], Figure]) -> Chart:
+def _svg_of(draw: Callable[[], Figure]) -> Callable[[], str]:
+    def svg() -> str:
+        buffer = io.StringIO()
+        draw().savefig(buffer, format="svg", metadata={"Date": None})
+        return presentational(buffer.getvalue())
+
+    return svg
+
+
+def _png_of(draw: Callable[[], Figure]) -> Callable[[int], bytes]:
+    def png(dpi: int) -> bytes:
+        buffer = io.BytesIO()
+        draw().savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+        return buffer.getvalue()
+
+    return png
+
+
+def new_figure(width: float, height: float) -> Figure:
+    """An empty figure of `width` x `height` inches on its own Agg canvas. Not through pyplot:
+    pyplot keeps a registry of open figures (which costs time and is not safe in the export
+    thread of a web process), and nothing here is ever shown in a window."""
+    figure = Figure(figsize=(width, height))
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def place_axes(
+    figure: Figure, left: float, right: float, bottom: float, top: float, wspace: float = 0.2
+) -> None:
+    """Margins around the axes in inches. Matplotlib's `tight_layout` finds them by measuring
+    every text of the figure, which costs as much as drawing it; here the margins are set from
+    the few labels that decide them (`text_width`)."""
+    width, height = figure.get_size_inches()
+    figure.subplots_adjust(
+        left=left / width,
+        right=1 - right / width,
+        bottom=bottom / height,
+        top=1 - top / height,
+        wspace=wspace,
+    )
+
+
+def text_width(texts: list[str], size: float) -> float:
+    """The width in inches of the widest of `texts` in the charts' font at `size` points."""
+    return max([drawing.text_width(text, size) for text in texts] + [0.0]) / INCH
+
+
+# What a tick label needs besides its text: tick length and padding (3.5 + 3.5 points) and a
+# little air to the figure's edge.
+TICK_ROOM = 0.25
+
+
+def _cache_key(name: str, key: str) -> str:
     subject = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
-    cache_key = f"chart:{CHART_VERSION}:{get_language() or 'sv'}:{name}:{subject}"
-    return Chart(name, title, description, cache_key, draw)
+    return f"chart:{CHART_VERSION}:{get_language() or 'sv'}:{name}:{subject}"
+
+
+def _chart(name: str, key: str, title: str, description: str, draw: Callable[[], Figure]) -> Chart:
+    """A chart drawn with matplotlib by `draw`."""
+    return Chart(name, title, description, _cache_key(name, key), _svg_of(draw), _png_of(draw))
 
 
 def _percent(share: float) -> str:
@@ -226,112 +288,106 @@ def values_chart(report: KartbildReport, perspective: PerspectiveReport, frame: 
         + "."
     )
 
-    def draw() -> Figure:
-        # Inches: room for three columns of the longest value names at 9 pt.
-        WIDTH = 11.0  # noqa: N806
+    def scene() -> drawing.Scene:
+        # Points: a band per level, level 1 at the bottom, as tall as its longest column; room
+        # for three columns of the longest value names at 9 pt; legend and headings on top.
         names = level_names()
         per_level = [
             max([sum(1 for line in q.top if line.value.level == level) for q in columns] + [1])
             for level in range(1, 8)
         ]
-        line_height = 0.26
-        heights = [count * line_height + 0.18 for count in per_level]
-        total = sum(heights)
-        figure = plt.figure(figsize=(WIDTH, total + 1.1))
-        axes = figure.add_axes((0, 0, 1, 1))
-        axes.set_xlim(0, WIDTH)
-        axes.set_ylim(0, total + 1.1)
-        axes.axis("off")
-        left = 2.2
-        width = (WIDTH - left - 0.1) / max(len(columns), 1)
-        y = 0.1
+        line_height = 0.26 * INCH
+        heights = [count * line_height + 0.18 * INCH for count in per_level]
+        result = drawing.Scene(11 * INCH, sum(heights) + 1.2 * INCH)
+        left = 2.2 * INCH
+        width = (result.width - left - 0.1 * INCH) / max(len(columns), 1)
+        bottom = result.height - 0.1 * INCH
+        frames: list[drawing.Box] = []
         for level in range(1, 8):
             height = heights[level - 1]
+            top = bottom - height
             if level % 2:
-                axes.add_patch(Rectangle((0, y), WIDTH, height, color=LIGHT, zorder=0))
-            axes.text(
-                0.1,
-                y + height / 2,
-                f"{level} {names[level - 1]}",
-                va="center",
-                fontsize=8.5,
-                color=INK,
-                wrap=True,
+                result.boxes.append(drawing.Box(0, top, result.width, height, LIGHT))
+            result.texts.append(
+                drawing.Text(0.1 * INCH, top + height / 2, f"{level} {names[level - 1]}", 8.5)
             )
             for c, q in enumerate(columns):
                 lines = [line for line in q.top if line.value.level == level]
                 for i, line in enumerate(lines):
-                    ly = y + height - 0.13 - (i + 0.5) * line_height
-                    x = left + c * width + 0.15
-                    axes.plot(
-                        [x],
-                        [ly],
-                        marker="^" if line.value.limiting else "o",
-                        markersize=7,
-                        color=VERMILLION if line.value.limiting else BLUE,
-                        markeredgecolor=INK,
-                        markeredgewidth=0.6,
+                    y = top + 0.13 * INCH + (i + 0.5) * line_height
+                    x = left + c * width + 0.15 * INCH
+                    limiting = line.value.limiting
+                    result.markers.append(
+                        drawing.Marker(
+                            x,
+                            y,
+                            "triangle" if limiting else "circle",
+                            7,
+                            VERMILLION if limiting else BLUE,
+                        )
                     )
-                    box = (
-                        {
-                            "boxstyle": "round,pad=0.15",
-                            "fc": "white",
-                            "ec": INK,
-                            "lw": 1.2,
-                        }
-                        if line.matched
-                        else None
+                    text = f"{line.value.name} ({line.votes})"
+                    result.texts.append(
+                        drawing.Text(
+                            x + 0.15 * INCH, y, text, 9, bold=bool(line.matched), italic=limiting
+                        )
                     )
-                    axes.text(
-                        x + 0.15,
-                        ly,
-                        f"{line.value.name} ({line.votes})",
-                        va="center",
-                        fontsize=9,
-                        color=INK,
-                        fontstyle="italic" if line.value.limiting else "normal",
-                        fontweight="bold" if line.matched else "normal",
-                        bbox=box,
-                    )
-            y += height
+                    if line.matched:
+                        frames.append(_text_frame(x + 0.15 * INCH, y, text, 9, limiting))
+            bottom = top
+        result.frames.extend(frames)
+        legend_y = bottom - 0.75 * INCH
         legend = [
-            ("o", BLUE, _("positivt värde")),
-            ("^", VERMILLION, _("potentiellt begränsande")),
+            drawing.Marker(0, legend_y, "circle", 7, BLUE),
+            drawing.Marker(0, legend_y, "triangle", 7, VERMILLION),
         ]
-        for i, (marker, colour, text) in enumerate(legend):
-            axes.plot(
-                [left + 0.15 + i * 2.6],
-                [total + 0.75],
-                marker=marker,
-                markersize=7,
-                color=colour,
-                markeredgecolor=INK,
-                markeredgewidth=0.6,
-            )
-            axes.text(left + 0.3 + i * 2.6, total + 0.75, text, va="center", fontsize=8.5)
-        axes.text(
-            left + 0.15 + 2 * 2.6,
-            total + 0.75,
-            _("inramat: finns i flera kolumner"),
-            va="center",
-            fontsize=8.5,
-            fontweight="bold",
-            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": INK, "lw": 1.2},
-        )
+        for i, (marker, text) in enumerate(
+            zip(legend, [_("positivt värde"), _("potentiellt begränsande")], strict=True)
+        ):
+            x = left + 0.15 * INCH + i * 2.6 * INCH
+            result.markers.append(dataclasses.replace(marker, x=x))
+            result.texts.append(drawing.Text(x + 0.15 * INCH, legend_y, text, 8.5))
+        note = _("inramat: finns i flera kolumner")
+        x = left + 0.15 * INCH + 2 * 2.6 * INCH
+        result.frames.append(_text_frame(x, legend_y, note, 8.5, False))
+        result.texts.append(drawing.Text(x, legend_y, note, 8.5, bold=True))
         for c, q in enumerate(columns):
-            axes.text(
-                left + c * width + 0.15,
-                total + 0.35,
-                _column_name(q.key.kind),
-                fontsize=11,
-                fontweight="bold",
-                color=INK,
-                va="center",
+            result.texts.append(
+                drawing.Text(
+                    left + c * width + 0.15 * INCH,
+                    bottom - 0.35 * INCH,
+                    _column_name(q.key.kind),
+                    11,
+                    bold=True,
+                )
             )
-        return figure
+        return result
 
     key = f"{report.fingerprint}:{perspective.perspective}:{perspective.label}:{frame}"
-    return _chart("values", key, title, description, draw)
+    return Chart(
+        "values",
+        title,
+        description,
+        _cache_key("values", key),
+        lambda: drawing.svg(scene()),
+        lambda dpi: drawing.png(scene(), dpi),
+    )
+
+
+def _text_frame(x: float, y: float, text: str, size: float, italic: bool) -> drawing.Box:
+    """A rounded frame around a bold text that starts at x and is centred on y."""
+    pad = 0.15 * size
+    width = drawing.text_width(text, size, bold=True, italic=italic)
+    return drawing.Box(
+        x - pad,
+        y - 0.6 * size - pad,
+        width + 2 * pad,
+        1.2 * size + 2 * pad,
+        "#ffffff",
+        INK,
+        1.2,
+        radius=pad,
+    )
 
 
 # -- level distribution --------------------------------------------------------------------------
@@ -360,57 +416,91 @@ def levels_chart(report: KartbildReport, perspective: PerspectiveReport) -> Char
         + "."
     )
 
-    def draw() -> Figure:
+    def scene() -> drawing.Scene:
+        # Points: a panel per question side by side, levels 1-7 from the bottom up, the bars'
+        # totals beside them, the legend below.
         count = max(len(questions), 1)
-        figure, axes_list = plt.subplots(
-            1, count, figsize=(3.2 * count + 0.8, 3.4), sharey=True, squeeze=False
+        left, right, top, bottom, gap = 40.0, 14.0, 27.0, 60.0, 16.0
+        result = drawing.Scene((3.2 * count + 0.8) * INCH, 3.4 * INCH)
+        panel = (result.width - left - right - gap * (count - 1)) / count
+        height = result.height - top - bottom
+        row = height / 7.2
+        result.texts.append(
+            drawing.Text(left - 22, top - 6, _("nivå"), 9, anchor="middle", baseline="alphabetic")
         )
-        levels = list(range(1, 8))
-        for axes, q in zip(axes_list[0], questions, strict=False):
+        for i, q in enumerate(questions):
+            x0 = left + i * (panel + gap)
             positive = [line.positive * 100 for line in q.levels]
             limiting = [line.limiting * 100 for line in q.levels]
-            axes.barh(levels, positive, color=BLUE, edgecolor=INK, linewidth=0.5)
-            axes.barh(
-                levels,
-                limiting,
-                left=positive,
-                color=VERMILLION,
-                edgecolor=INK,
-                hatch=LIMITING_HATCH,
-                linewidth=0.5,
-            )
-            top = max([p + lim for p, lim in zip(positive, limiting, strict=True)] + [1])
-            for level, p, lim in zip(levels, positive, limiting, strict=True):
-                axes.text(
-                    p + lim + top * 0.02, level, f"{round(p + lim)} %", va="center", fontsize=8
+            most = max([p + lim for p, lim in zip(positive, limiting, strict=True)] + [1]) * 1.3
+            scale = panel / most
+            for level, p, lim in zip(range(1, 8), positive, limiting, strict=True):
+                middle = top + (7.6 - level) * row
+                y, bar = middle - 0.4 * row, 0.8 * row
+                result.boxes.append(drawing.Box(x0, y, p * scale, bar, BLUE, INK, 0.5))
+                if lim:
+                    result.boxes.append(
+                        drawing.Box(x0 + p * scale, y, lim * scale, bar, VERMILLION, INK, 0.5, True)
+                    )
+                result.texts.append(
+                    drawing.Text(
+                        x0 + (p + lim + most / 1.3 * 0.02) * scale, middle, f"{round(p + lim)} %", 8
+                    )
                 )
-            axes.set_xlim(0, top * 1.3)
-            axes.set_title(_column_name(q.key.kind), fontsize=10, fontweight="bold")
-            axes.set_xlabel(_("andel av rösterna, %"), fontsize=8)
-            axes.spines[["top", "right"]].set_visible(False)
-        axes_list[0][0].set_yticks(levels)
-        axes_list[0][0].set_yticklabels([str(level) for level in levels])
-        axes_list[0][0].set_ylabel(_("nivå"))
-        figure.legend(
-            handles=[
-                Patch(facecolor=BLUE, edgecolor=INK, label=_("positiva")),
-                Patch(
-                    facecolor=VERMILLION,
-                    edgecolor=INK,
-                    hatch=LIMITING_HATCH,
-                    label=_("potentiellt begränsande"),
-                ),
-            ],
-            loc="lower center",
-            ncol=2,
-            frameon=False,
-            fontsize=9,
-        )
-        figure.tight_layout(rect=(0, 0.08, 1, 1))
-        return figure
+                if i == 0:
+                    result.texts.append(drawing.Text(x0 - 7, middle, str(level), 10, anchor="end"))
+                    result.lines.append(drawing.Line(x0 - 3.5, middle, x0, middle, INK, 0.8))
+            base = top + height
+            result.lines.append(drawing.Line(x0, top, x0, base, INK, 0.8))
+            result.lines.append(drawing.Line(x0, base, x0 + panel, base, INK, 0.8))
+            for tick in drawing.ticks(most):
+                x = x0 + tick * scale
+                result.lines.append(drawing.Line(x, base, x, base + 3.5, INK, 0.8))
+                result.texts.append(
+                    drawing.Text(
+                        x, base + 14, f"{tick:g}", 10, anchor="middle", baseline="alphabetic"
+                    )
+                )
+            result.texts.append(
+                drawing.Text(
+                    x0 + panel / 2,
+                    top - 7,
+                    _column_name(q.key.kind),
+                    10,
+                    anchor="middle",
+                    baseline="alphabetic",
+                    bold=True,
+                )
+            )
+            result.texts.append(
+                drawing.Text(
+                    x0 + panel / 2,
+                    base + 28,
+                    _("andel av rösterna, %"),
+                    8,
+                    anchor="middle",
+                    baseline="alphabetic",
+                )
+            )
+        # The legend, centred under the panels.
+        entries = [(BLUE, False, _("positiva")), (VERMILLION, True, _("potentiellt begränsande"))]
+        widths = [20 + 6 + drawing.text_width(text, 9) for _colour, _hatch, text in entries]
+        x = (result.width - sum(widths) - 20 * (len(entries) - 1)) / 2
+        y = result.height - 14
+        for (colour, hatch, text), width in zip(entries, widths, strict=True):
+            result.boxes.append(drawing.Box(x, y - 4.5, 20, 9, colour, INK, 0.5, hatch))
+            result.texts.append(drawing.Text(x + 26, y, text, 9))
+            x += width + 20
+        return result
 
-    return _chart(
-        "levels", f"{report.fingerprint}:{perspective.perspective}", title, description, draw
+    key = f"{report.fingerprint}:{perspective.perspective}"
+    return Chart(
+        "levels",
+        title,
+        description,
+        _cache_key("levels", key),
+        lambda: drawing.svg(scene()),
+        lambda dpi: drawing.png(scene(), dpi),
     )
 
 
@@ -434,42 +524,78 @@ def changes_chart(
         "drops": drops or "–",
     }
 
-    def draw() -> Figure:
+    def scene() -> drawing.Scene:
+        # Points: one bar per value, jumps above drops, growing right or left from zero.
         lines = list(frame.jumps) + list(reversed(frame.drops))
-        figure, axes = plt.subplots(figsize=(7.5, 0.3 * len(lines) + 1.0))
-        positions = list(range(len(lines)))[::-1]
-        for y, change in zip(positions, lines, strict=True):
-            up = change.change >= 0
-            axes.barh(
-                y,
-                change.change,
-                color=BLUE if up else VERMILLION,
-                hatch="" if up else LIMITING_HATCH,
-                edgecolor=INK,
-                linewidth=0.5,
-            )
-            axes.text(
-                change.change + (0.5 if up else -0.5),
-                y,
-                f"{'+' if up else '−'}{abs(change.change)}",
-                va="center",
-                ha="left" if up else "right",
-                fontsize=8,
-            )
-        axes.set_yticks(positions)
-        axes.set_yticklabels(
-            [c.value.name + (" ▲" if c.value.limiting else "") for c in lines], fontsize=8.5
-        )
-        axes.axvline(0, color=INK, linewidth=0.8)
+        names = [c.value.name + (" ▲" if c.value.limiting else "") for c in lines]
+        result = drawing.Scene(7.5 * INCH, (0.3 * len(lines) + 1.0) * INCH)
+        left = max([drawing.text_width(name, 8.5) for name in names] + [0]) + 18
+        right, top, bottom = 11.0, 11.0, 41.0
+        width, height = result.width - left - right, result.height - top - bottom
+        row = height / (len(lines) + 0.2) if lines else height
         extent = max([abs(c.change) for c in lines] + [1]) * 1.25
-        axes.set_xlim(-extent, extent)
-        axes.set_xlabel(_("röster i önskad minus röster i rådande kultur"), fontsize=8)
-        axes.spines[["top", "right"]].set_visible(False)
-        figure.tight_layout()
-        return figure
+        scale = width / (2 * extent)
+        zero = left + width / 2
+        for i, (change, name) in enumerate(zip(lines, names, strict=True)):
+            middle = top + (i + 0.6) * row
+            up = change.change >= 0
+            length = abs(change.change) * scale
+            result.boxes.append(
+                drawing.Box(
+                    zero if up else zero - length,
+                    middle - 0.4 * row,
+                    length,
+                    0.8 * row,
+                    BLUE if up else VERMILLION,
+                    INK,
+                    0.5,
+                    hatch=not up,
+                )
+            )
+            result.texts.append(
+                drawing.Text(
+                    zero + (length + 0.5 * scale) * (1 if up else -1),
+                    middle,
+                    f"{'+' if up else '−'}{abs(change.change)}",
+                    8,
+                    anchor="start" if up else "end",
+                )
+            )
+            result.texts.append(drawing.Text(left - 7, middle, name, 8.5, anchor="end"))
+            result.lines.append(drawing.Line(left - 3.5, middle, left, middle, INK, 0.8))
+        base = top + height
+        result.lines.append(drawing.Line(zero, top, zero, base, INK, 0.8))
+        result.lines.append(drawing.Line(left, top, left, base, INK, 0.8))
+        result.lines.append(drawing.Line(left, base, left + width, base, INK, 0.8))
+        marks = drawing.ticks(extent)
+        for tick in sorted({-mark for mark in marks} | set(marks)):
+            x = zero + tick * scale
+            result.lines.append(drawing.Line(x, base, x, base + 3.5, INK, 0.8))
+            label = f"{tick:g}".replace("-", "−")
+            result.texts.append(
+                drawing.Text(x, base + 14, label, 10, anchor="middle", baseline="alphabetic")
+            )
+        result.texts.append(
+            drawing.Text(
+                zero,
+                base + 27,
+                _("röster i önskad minus röster i rådande kultur"),
+                8,
+                anchor="middle",
+                baseline="alphabetic",
+            )
+        )
+        return result
 
     key = f"{report.fingerprint}:{perspective.perspective}:{frame.frame}"
-    return _chart("changes", key, title, description, draw)
+    return Chart(
+        "changes",
+        title,
+        description,
+        _cache_key("changes", key),
+        lambda: drawing.svg(scene()),
+        lambda dpi: drawing.png(scene(), dpi),
+    )
 
 
 # -- types ---------------------------------------------------------------------------------------
@@ -490,7 +616,8 @@ def types_chart(report: KartbildReport, perspective: PerspectiveReport) -> Chart
     )
 
     def draw() -> Figure:
-        figure, axes = plt.subplots(figsize=(7.5, 0.55 * len(questions) + 1.3))
+        figure = new_figure(7.5, 0.55 * len(questions) + 1.3)
+        axes = figure.subplots()
         rows = list(range(len(questions)))[::-1]
         for y, q in zip(rows, questions, strict=True):
             left = 0
@@ -531,7 +658,10 @@ def types_chart(report: KartbildReport, perspective: PerspectiveReport) -> Chart
             frameon=False,
             fontsize=8.5,
         )
-        figure.tight_layout(rect=(0, 0.12, 1, 1))
+        labels = [_column_name(q.key.kind) for q in questions]
+        place_axes(
+            figure, left=text_width(labels, 10) + TICK_ROOM, right=0.15, bottom=0.91, top=0.15
+        )
         return figure
 
     return _chart(
@@ -559,80 +689,122 @@ def heatmap_chart(units: UnitComparison, fingerprint: str) -> Chart:
             "units": ", ".join(higher)
         }
 
-    def draw() -> Figure:
+    def scene() -> drawing.Scene:
         from matplotlib import colormaps
 
         colour_map = colormaps["cividis_r"]
         rows = ([units.organisation] if units.organisation else []) + list(units.rows)
         headers = [_("Begränsande andel")] + [v.name for v in units.columns]
-        figure, axes = plt.subplots(figsize=(2.6 + 0.8 * len(headers), 0.32 * len(rows) + 1.9))
-        axes.set_xlim(0, len(headers))
-        axes.set_ylim(len(rows), 0)
+        labels = [
+            ("   " * row.depth) + row.label + ("" if row.withheld is None else " *") for row in rows
+        ]
+        note = _("procent av enhetens svarande; ▲▼ skiljer sig från övriga; * för få svar")
+        # Points. The headings lean so that long value names fit above narrow columns; the
+        # widest decides the top margin, the last ones how far they reach past the grid.
+        size, row_height, column_width, gap, margin, lean = (
+            8.0,
+            0.32 * INCH,
+            0.8 * INCH,
+            4.0,
+            8.0,
+            40.0,
+        )
+        widths = [drawing.text_width(header, size) for header in headers]
+        left = margin + max(drawing.text_width(label, size) for label in labels) + gap
+        top = margin + max(widths) * math.sin(math.radians(lean)) + size + gap
+        reach = max(
+            w * math.cos(math.radians(lean))
+            + size * math.sin(math.radians(lean))
+            - (len(headers) - c - 0.5) * column_width
+            for c, w in enumerate(widths)
+        )
+        grid_width, grid_height = column_width * len(headers), row_height * len(rows)
+        result = drawing.Scene(
+            max(
+                left + grid_width + max(reach, 0) + margin,
+                2 * margin + drawing.text_width(note, size),
+            ),
+            top + grid_height + gap + 1.5 * size + margin,
+        )
+        framed: list[drawing.Box] = []
         for r, row in enumerate(rows):
-            values: list[tuple[float | None, int]] = []
+            values: list[tuple[float | None, int]] = [(None, 0)] * len(headers)
             if row.withheld is None:
-                values.append(
-                    (row.limiting.share if row.limiting else None, row.limiting_direction)
-                )
+                values = [(row.limiting.share if row.limiting else None, row.limiting_direction)]
                 values += [(cell.share, cell.direction) for cell in row.cells]
-            else:
-                values = [(None, 0)] * len(headers)
+            y = top + r * row_height
+            result.texts.append(
+                drawing.Text(left - gap, y + row_height / 2, labels[r], size, anchor="end")
+            )
             for c, (share, direction) in enumerate(values):
+                x = left + c * column_width
+                middle = (x + column_width / 2, y + row_height / 2)
                 if share is None:
-                    axes.add_patch(Rectangle((c, r), 1, 1, facecolor=LIGHT, edgecolor="white"))
-                    axes.text(
-                        c + 0.5, r + 0.5, "–", ha="center", va="center", fontsize=8, color=GREY
+                    result.boxes.append(
+                        drawing.Box(x, y, column_width, row_height, LIGHT, "#ffffff", 0.5)
                     )
+                    result.texts.append(drawing.Text(*middle, "–", 8, GREY, anchor="middle"))
                     continue
-                colour = colour_map(min(share, 1.0))
-                axes.add_patch(
-                    Rectangle(
-                        (c, r),
-                        1,
-                        1,
-                        facecolor=colour,
-                        edgecolor=INK if direction else "white",
-                        linewidth=2 if direction else 0.5,
-                    )
-                )
+                colour = matplotlib.colors.to_hex(colour_map(min(share, 1.0)))
                 light = sum(matplotlib.colors.to_rgb(colour)) / 3 > 0.5
                 arrow = " ▲" if direction > 0 else " ▼" if direction < 0 else ""
-                axes.text(
-                    c + 0.5,
-                    r + 0.5,
-                    f"{round(share * 100)}{arrow}",
-                    ha="center",
-                    va="center",
-                    fontsize=7.5,
-                    color=INK if light else "white",
-                    fontweight="bold" if direction else "normal",
+                if direction:
+                    framed.append(drawing.Box(x, y, column_width, row_height, colour, INK, 2))
+                else:
+                    result.boxes.append(
+                        drawing.Box(x, y, column_width, row_height, colour, "#ffffff", 0.5)
+                    )
+                result.texts.append(
+                    drawing.Text(
+                        *middle,
+                        f"{round(share * 100)}{arrow}",
+                        7.5,
+                        INK if light else "#ffffff",
+                        anchor="middle",
+                        bold=bool(direction),
+                    )
                 )
-        axes.axvline(1, color=INK, linewidth=1.2)
+        # Framed cells last, so that no neighbour's edge covers their frame.
+        result.boxes.extend(framed)
+        for c, header in enumerate(headers):
+            result.texts.append(
+                drawing.Text(
+                    left + (c + 0.5) * column_width,
+                    top - gap,
+                    header,
+                    size,
+                    baseline="alphabetic",
+                    lean=lean,
+                )
+            )
+        result.lines.append(
+            drawing.Line(left + column_width, top, left + column_width, top + grid_height, INK, 1.2)
+        )
         if units.organisation:
-            axes.axhline(1, color=INK, linewidth=1.2)
-        axes.set_yticks([r + 0.5 for r in range(len(rows))])
-        axes.set_yticklabels(
-            [
-                ("   " * row.depth) + row.label + ("" if row.withheld is None else " *")
-                for row in rows
-            ],
-            fontsize=8,
+            result.lines.append(
+                drawing.Line(left, top + row_height, left + grid_width, top + row_height, INK, 1.2)
+            )
+        result.texts.append(
+            drawing.Text(
+                left + grid_width / 2,
+                top + grid_height + gap + size,
+                note,
+                size,
+                anchor="middle",
+                baseline="alphabetic",
+            )
         )
-        axes.set_xticks([c + 0.5 for c in range(len(headers))])
-        axes.set_xticklabels(headers, rotation=40, ha="left", fontsize=8)
-        axes.xaxis.tick_top()
-        axes.tick_params(length=0)
-        for spine in axes.spines.values():
-            spine.set_visible(False)
-        axes.set_xlabel(
-            _("procent av enhetens svarande; ▲▼ skiljer sig från övriga; * för få svar"),
-            fontsize=8,
-        )
-        figure.tight_layout()
-        return figure
+        return result
 
     key = f"{fingerprint}:{units.question}"
-    return _chart("heatmap", key, title, description, draw)
+    return Chart(
+        "heatmap",
+        title,
+        description,
+        _cache_key("heatmap", key),
+        lambda: drawing.svg(scene()),
+        lambda dpi: drawing.png(scene(), dpi),
+    )
 
 
 def perspective_charts(report: KartbildReport, perspective: PerspectiveReport) -> dict[str, Chart]:
