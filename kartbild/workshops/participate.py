@@ -4,6 +4,8 @@ works without JavaScript."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -147,7 +149,8 @@ def room(request: HttpRequest, code: str) -> HttpResponse:
             # A vote answers with the next statement at once rather than a redirect: one
             # request per tap instead of two, which is what 200 phones at once cost. Sending
             # the form again (a reload) repeats the same vote, which changes nothing.
-    statement = live.next_statement(participant) if session.step == Step.STATEMENTS else None
+    at = live.position(participant)
+    statement = at.statement if session.step == Step.STATEMENTS else None
     waiting = session.step not in (Step.STATEMENTS, Step.REFLECTION, Step.WORD_CLOUD) or (
         session.step == Step.STATEMENTS and statement is None
     )
@@ -160,7 +163,7 @@ def room(request: HttpRequest, code: str) -> HttpResponse:
             "session": session,
             "participant": participant,
             "statement": statement,
-            "voted": participant.votes.count(),
+            "voted": at.voted,
             "error": error,
             "kept": kept,
             "waiting": waiting and not error,
@@ -169,7 +172,7 @@ def room(request: HttpRequest, code: str) -> HttpResponse:
             "poll_busy": POLL_BUSY_MS,
             "max_statement": actions.STATEMENT_MAX_LENGTH,
             "max_reflection": actions.REFLECTION_MAX_LENGTH,
-            "version": _version(session),
+            "version": _version(session, at.shown),
         },
         status=status,
     )
@@ -206,10 +209,13 @@ def _act(request: HttpRequest, participant: LiveParticipant) -> str:
     raise Rejected(_("Okänt val. Försök igen."))
 
 
-def _version(session: WorkshopSession) -> str:
+def _version(session: WorkshopSession, shown: Iterable[int] | None = None) -> str:
     """Changes when a participant's page would show something else: the step, or the set of
-    statements that can be voted on."""
-    shown = session.statements.filter(status=Statement.Status.SHOWN).values_list("pk", flat=True)
+    statements that can be voted on (`shown`, their ids in order, when already read)."""
+    if shown is None:
+        shown = session.statements.filter(status=Statement.Status.SHOWN).values_list(
+            "pk", flat=True
+        )
     return f"{session.status}:{session.step}:{','.join(str(pk) for pk in shown)}"
 
 
