@@ -60,6 +60,9 @@ PROJECTOR_POLL = 0.5
 # that wait on the database.
 WORKERS = 2
 THREADS = 8
+# Set to a number of workers to also run the two phases against a throwaway PostgreSQL with
+# that many gunicorn workers (bench/postgres.py; needs root), reported below the SQLite figures.
+POSTGRES_WORKERS = int(os.environ.get("BENCH_LIVE_POSTGRES_WORKERS", "0"))
 HOST = "127.0.0.1"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VOTE_COUNT = re.compile(r'id="vote-count">(\d+)')
@@ -400,9 +403,12 @@ def _run_step(database_url: str, session_id: int, step: str) -> None:
     )
 
 
-def measure() -> dict[str, Any]:
+def measure(
+    database_url: str | None = None, workers: int = WORKERS, groups: bool = True
+) -> dict[str, Any]:
+    """The run over an SQLite file (or the given database), with opinion groups timed after."""
     folder = Path(tempfile.mkdtemp(prefix="kartbild-bench-live-"))
-    database_url = f"sqlite:///{folder / 'live.sqlite3'}"
+    database_url = database_url or f"sqlite:///{folder / 'live.sqlite3'}"
     server: subprocess.Popen[bytes] | None = None
     try:
         completed = subprocess.run(
@@ -424,7 +430,7 @@ def measure() -> dict[str, Any]:
                 "--bind",
                 f"{HOST}:{port}",
                 "--workers",
-                str(WORKERS),
+                str(workers),
                 "--threads",
                 str(THREADS),
                 "--worker-class",
@@ -437,7 +443,8 @@ def measure() -> dict[str, Any]:
         )
         _wait_for(port, server)
         result = _load(port, state)
-        result["groups_first"], result["groups_cached"] = _groups(port, state, database_url)
+        if groups:
+            result["groups_first"], result["groups_cached"] = _groups(port, state, database_url)
         return result
     finally:
         if server is not None:
@@ -501,7 +508,38 @@ def run() -> str:
         f"| {_ms(max(values))} |"
         for name, values in rows
     ]
+    if POSTGRES_WORKERS:
+        lines += ["", *_on_postgresql()]
     return "\n".join(lines)
+
+
+def _on_postgresql() -> list[str]:
+    """The same two phases against PostgreSQL with more workers (BENCH_LIVE_POSTGRES_WORKERS)."""
+    from bench import postgres
+
+    reason = postgres.unavailable()
+    if reason:
+        return [f"PostgreSQL was not measured: {reason}."]
+    load = os.getloadavg()[0]
+    with postgres.throwaway_postgres() as database_url:
+        result = measure(database_url, workers=POSTGRES_WORKERS, groups=False)
+    lines = [
+        f"The same run against a throwaway PostgreSQL on loopback, gunicorn {POSTGRES_WORKERS} "
+        f"workers × {THREADS} threads (load average {load:.1f} when it started):",
+        "",
+        "| | votes/s | vote (POST) median / p95 | on the projector within 1 s | vote → projector "
+        "p95 |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for phase in (PACED, BURST):
+        votes, delays = result["vote_seconds"][phase], result["delays"][phase]
+        within = sum(1 for delay in delays if delay <= 1.0) / len(delays)
+        lines.append(
+            f"| {phase} | {len(votes) / result['phase_seconds'][phase]:.0f} "
+            f"| {_ms(statistics.median(votes))} / {_ms(percentile(votes, 0.95))} "
+            f"| {within:.1%} | {_ms(percentile(delays, 0.95))} |"
+        )
+    return lines
 
 
 if __name__ == "__main__":

@@ -153,7 +153,8 @@ class AnswerContext:
     """What validating an answer needs, read once: a paper import checks thousands with it."""
 
     questions: list[Question]
-    values: dict[str, Value]
+    # The frames each value that is not hidden is offered in, by slug.
+    values: dict[str, frozenset[str]]
     positions: dict[str, int]
     unit_ids: set[int]
     picks: int
@@ -162,13 +163,24 @@ class AnswerContext:
     @classmethod
     def of(cls, mapping_perspective: MappingPerspective) -> AnswerContext:
         mapping = mapping_perspective.mapping
-        catalogue_values = list(mapping.catalogue.values.all())
+        # Plain rows rather than model instances: every submission reads the whole catalogue.
+        catalogue_values = list(
+            Value.objects.filter(catalogue_id=mapping.catalogue_id).values_list(
+                "slug", "position", "hidden", "frames"
+            )
+        )
         return cls(
             questions=list(mapping_perspective.questions.all()),
-            values={v.slug: v for v in catalogue_values if not v.hidden},
-            positions={v.slug: v.position for v in catalogue_values},
+            values={
+                slug: frozenset(frames.split("|"))
+                for slug, _position, hidden, frames in catalogue_values
+                if not hidden
+            },
+            positions={slug: position for slug, position, _hidden, _frames in catalogue_values},
             unit_ids=set(
-                Unit.objects.filter(organisation=mapping.organisation).values_list("pk", flat=True)
+                Unit.objects.filter(organisation_id=mapping.organisation_id).values_list(
+                    "pk", flat=True
+                )
             ),
             picks=mapping.picks,
             districts=mapping.district_list,
@@ -186,15 +198,21 @@ def answer_errors(
     values = context.values
     for question in context.questions:
         picked = answers.picks.get(question.pk, [])
-        title = question_title(question)
         unknown = [slug for slug in picked if slug not in values]
+        frame = question.catalogue_frame
+        outside = not unknown and any(frame not in values[slug] for slug in picked)
+        repeated = len(set(picked)) != len(picked)
+        if not (unknown or outside or repeated or len(picked) != context.picks):
+            # The title is translated text: made only for a message (every submission gets here).
+            continue
+        title = question_title(question)
         if unknown:
             errors.append(
                 _("%(question)s: okänt värde %(value)s.") % {"question": title, "value": unknown[0]}
             )
-        elif any(not values[slug].fits(question.catalogue_frame) for slug in picked):
+        elif outside:
             errors.append(_("%(question)s: ett värde hör inte till frågan.") % {"question": title})
-        if len(set(picked)) != len(picked):
+        if repeated:
             errors.append(_("%(question)s: samma värde är valt två gånger.") % {"question": title})
         elif len(picked) != context.picks:
             errors.append(
@@ -237,17 +255,19 @@ def record_response(
     answers: Answers,
     code: InvitationCode | None = None,
     draft: Draft | None = None,
+    context: AnswerContext | None = None,
 ) -> Response:
     """Store one respondent's answers, once.
 
     A code is spent by a conditional UPDATE inside the same transaction as the insert: the
     database's row lock lets exactly one of any number of simultaneous submissions change it from
     unused to used, and the others roll back. The draft goes in the same transaction, so nothing
-    that ties the code to these answers survives the commit."""
+    that ties the code to these answers survives the commit. A caller that has validated the
+    answers already passes the `AnswerContext` it read, so that it is not read twice."""
     mapping = mapping_perspective.mapping
     if not mapping.is_answerable():
         raise Rejected(_("Kartläggningen är inte öppen för svar."))
-    context = AnswerContext.of(mapping_perspective)
+    context = context or AnswerContext.of(mapping_perspective)
     errors = answer_errors(mapping_perspective, answers, context)
     if errors:
         raise Rejected(" ".join(errors))

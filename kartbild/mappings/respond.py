@@ -260,8 +260,10 @@ def submit(request: HttpRequest, key: str) -> HttpResponse:
     if not mapping.is_answerable():
         return _closed(request, mapping)
     answers = actions.draft_answers(draft)
-    errors = actions.answer_errors(mapping_perspective, answers)
-    questions = list(mapping_perspective.questions.all())
+    # Read once: validating here and storing below use the same catalogue, questions and units.
+    context = actions.AnswerContext.of(mapping_perspective)
+    errors = actions.answer_errors(mapping_perspective, answers, context)
+    questions = context.questions
     if request.method == "POST" and "back" in request.POST:
         if _has_background(draft):
             return redirect("mappings:background", key=key)
@@ -270,7 +272,9 @@ def submit(request: HttpRequest, key: str) -> HttpResponse:
         errors = _refusals(request, draft)
     if request.method == "POST" and not errors:
         try:
-            actions.record_response(mapping_perspective, answers, code=draft.code, draft=draft)
+            actions.record_response(
+                mapping_perspective, answers, code=draft.code, draft=draft, context=context
+            )
         except Rejected as rejection:
             errors = [rejection.message]
         else:
