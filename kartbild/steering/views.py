@@ -21,6 +21,8 @@ from django.views.decorators.http import require_http_methods
 from kartbild.accounts import audit
 from kartbild.accounts.access import access_membership
 from kartbild.accounts.models import Membership, Role
+from kartbild.followups import results
+from kartbild.followups.models import FollowUp
 from kartbild.steering import actions, compass
 from kartbild.steering.charts import trend_chart
 from kartbild.steering.forms import (
@@ -466,6 +468,15 @@ def compass_page(request: HttpRequest, org: str) -> HttpResponse:
         audit.record(request, "viewed_report", view.picture.mapping, detail=request.path)
     today = timezone.localdate()
     upcoming, overdue = compass.open_actions(organisation, today)
+    # The latest round's index per value, through the same gated report as its results page.
+    follow_up = view.follow_up
+    follow_up_report = (
+        results.follow_up_report(follow_up)
+        if follow_up is not None and follow_up.status != FollowUp.Status.DRAFT
+        else None
+    )
+    if follow_up_report is not None:
+        audit.record(request, "viewed_follow_up_results", follow_up, detail=request.path)
     return _page(
         request,
         "steering/compass.html",
@@ -477,4 +488,5 @@ def compass_page(request: HttpRequest, org: str) -> HttpResponse:
         overdue=overdue,
         coverage=workshop_actions.coverage(organisation),
         today=today,
+        follow_up_report=follow_up_report,
     )

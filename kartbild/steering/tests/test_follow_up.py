@@ -12,6 +12,7 @@ import pytest
 
 from kartbild.accounts.models import AuditEvent
 from kartbild.followups.models import FollowUp
+from kartbild.followups.tests import factories
 from kartbild.reports.tests.helpers import answer
 from kartbild.steering import actions, compass
 from kartbild.steering.models import Indicator
@@ -150,3 +151,25 @@ def test_a_unit_manager_does_not_see_the_organisation_wide_picture(
     assert signed_in(unit_manager_a).get("/o/ystad/kompass/").status_code == 403
     assert signed_in(unit_manager_a).get("/o/ystad/styrning/uppfoljning/").status_code == 403
     assert signed_in(admin_b).get("/o/ystad/kompass/").status_code == 404
+
+
+def test_the_compass_shows_the_latest_rounds_index_per_value_through_the_gate(
+    admin_a: Any, organisation_a: Any
+) -> None:
+    round_ = factories.follow_up(organisation_a)
+    # Tillit's two statements answered 5 and 4 (100 and 75), Mod's 3 and 3 (50 and 50).
+    factories.answer(round_, [5, 4, 3, 3], times=5)
+    page = signed_in(admin_a).get("/o/ystad/kompass/").content.decode()
+    assert "Tillit: <strong>87,5</strong>" in page
+    assert "Mod: <strong>50,0</strong>" in page
+    assert AuditEvent.objects.filter(
+        action="viewed_follow_up_results", object_id=str(round_.pk)
+    ).exists()
+
+
+def test_the_compass_shows_no_index_for_too_few_answers(admin_a: Any, organisation_a: Any) -> None:
+    round_ = factories.follow_up(organisation_a)
+    factories.answer(round_, [5, 4, 3, 3], times=2)
+    page = signed_in(admin_a).get("/o/ystad/kompass/").content.decode()
+    assert round_.name in page
+    assert "Tillit: <strong>" not in page
