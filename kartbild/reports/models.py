@@ -110,3 +110,37 @@ class ExportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+# --- Computed kartbild reports (the page-speed engineer's part of this file) ---------------
+
+
+class CachedReport(models.Model):
+    """A kartbild report as computed for one scope (the organisation, or one unit subtree) and
+    one language, kept so that a page does not read and compute every answer again.
+
+    Shared by every web process, since it lives in the database. `version` is a hash of
+    everything the report depends on (`report.answers_version`: the number of responses per
+    perspective, the mapping's settings and state, the unit tree, the catalogue version's
+    values, the invitation codes and the anonymity policy), read on every request, so a report
+    is never served once any of those changed; rows of other versions are deleted when a new
+    version is stored. `document` is the pickled `report.KartbildReport`, compressed (a few KB):
+    numbers that have already passed the anonymity gate, never individual answers."""
+
+    mapping = models.ForeignKey(Mapping, models.CASCADE, related_name="+")
+    version = models.CharField(max_length=32)
+    language = models.CharField(max_length=8)
+    # The unit whose subtree the report covers; 0 for the whole organisation.
+    scope = models.PositiveIntegerField()
+    document = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mapping", "version", "language", "scope"], name="one_cached_report"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mapping_id} {self.version} {self.language} {self.scope}"

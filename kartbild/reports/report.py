@@ -37,12 +37,17 @@ be paired).
 from __future__ import annotations
 
 import hashlib
+import logging
+import pickle
+import threading
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
-from django.db.models import Q
+from django.db import DatabaseError, transaction
+from django.db.models import Count, Q, Sum
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -70,14 +75,24 @@ from kartbild.analysis.metrics import (
 )
 from kartbild.analysis.reference import ReferenceSet as ParsedReference
 from kartbild.analysis.reference import read_reference_csv
-from kartbild.mappings.ballots import NO_UNIT, analysis_catalogue, load_ballots
-from kartbild.mappings.models import Mapping, MappingPerspective, Perspective, QuestionFrame
+from kartbild.mappings.ballots import analysis_catalogue, load_ballots
+from kartbild.mappings.models import (
+    CodeBatch,
+    Mapping,
+    MappingPerspective,
+    Perspective,
+    QuestionFrame,
+    Response,
+)
 from kartbild.mappings.rates import perspective_rates
 from kartbild.organisations.models import Unit
 from kartbild.organisations.tree import TreeNode, UnitTree
+from kartbild.reports.models import CachedReport
 
 if TYPE_CHECKING:
     from kartbild.reports.models import ReferenceSet
+
+logger = logging.getLogger(__name__)
 
 # The method reports the ten most chosen values of each question.
 TOP = DEFAULT_TOP
@@ -422,9 +437,9 @@ def load_mapping(mapping: Mapping, policy: AnonymityPolicy | None = None) -> Map
         loaded = load_ballots(mp, mapping.picks)
         keys = tuple(QuestionKey.parse(q.key) for q in loaded.questions)
         digest.update(mp.perspective.encode())
-        digest.update(loaded.picks.tobytes())
-        digest.update(loaded.units.tobytes())
-        ballots = Ballots.of({key: loaded.picks[:, i, :] for i, key in enumerate(keys)})
+        digest.update(loaded.by_question.data)
+        digest.update(loaded.units.data)
+        ballots = Ballots.of({key: loaded.question_picks(i) for i, key in enumerate(keys)})
         if mp.perspective == Perspective.EMPLOYEES and nodes:
             groups = _unit_groups(mp.perspective, nodes, loaded.units)
         else:
@@ -458,12 +473,15 @@ def _unit_groups(perspective: str, nodes: Sequence[TreeNode], units: np.ndarray)
         + [position[node.unit.parent_id] if node.unit.parent_id else 0 for node in nodes],
         dtype=np.intp,
     )
-    # A response whose unit is no longer in the tree counts at the perspective only.
-    membership = np.fromiter(
-        (0 if u == NO_UNIT else position.get(int(u), 0) for u in units),
-        dtype=np.intp,
-        count=units.shape[0],
-    )
+    # A response whose unit is no longer in the tree (or that has none, NO_UNIT) counts at the
+    # perspective only. Looked up in one sorted search rather than a dictionary per response.
+    known = np.array(sorted(position), dtype=np.int64)
+    groups = np.array([position[pk] for pk in known.tolist()], dtype=np.intp)
+    membership = np.zeros(units.shape[0], dtype=np.intp)
+    if known.size:
+        found = np.minimum(np.searchsorted(known, units), known.size - 1)
+        hit = known[found] == units
+        membership[hit] = groups[found[hit]]
     return GroupTree(names, parents, membership, (perspective,) * len(names))
 
 
@@ -513,6 +531,163 @@ def kartbild_report(mapping: Mapping | MappingData, unit: Unit | None = None) ->
         tuple(perspectives),
         data.fingerprint + (f":unit-{unit.pk}" if unit else ""),
     )
+
+
+# -- computed reports, kept in the database ------------------------------------------------------
+
+# Bump when the report dataclasses or what goes into them change, so that reports pickled by an
+# older version of the code are never read.
+REPORT_FORMAT = 1
+# When a report has to be computed, the reports of every unit are computed and stored with it
+# (about a millisecond each once the answers are loaded), so that the next unit page visited
+# does not read every answer again; above this many units only the page asked for is.
+UNITS_AT_ONCE = 200
+# One computation per mapping at a time in a process: the requests that arrive together after a
+# new response wait for the first and read what it stored, rather than all computing it.
+_computing: dict[int, threading.Lock] = {}
+_computing_guard = threading.Lock()
+
+
+@dataclass(frozen=True)
+class AnswersState:
+    """What a kartbild page knows before its report: read in a few small queries on every
+    request. `version` changes whenever the report could (see `answers_state`)."""
+
+    version: str
+    tree: UnitTree
+    # The mapping's perspectives, in PERSPECTIVE_ORDER.
+    perspectives: tuple[str, ...]
+
+
+def answers_state(mapping: Mapping, policy: AnonymityPolicy | None = None) -> AnswersState:
+    """A hash of everything a kartbild report depends on, in a few small queries whatever the
+    number of responses or units: the mapping's settings and state (closing, purging), its
+    perspectives and questions, the number of responses per perspective (index-only), the
+    invitation codes issued (response rates), the unit tree (names, parents, headcounts) and the
+    catalogue version's values.
+
+    Responses are counted, not read: responses are only ever added, except by retention and
+    organisation deletion, which delete all of a mapping's responses at once (and purging sets
+    `purged_on`), so the count changes with every change of the answers."""
+    policy = policy or AnonymityPolicy()
+    digest = hashlib.blake2b(digest_size=16)
+
+    def add(*parts: object) -> None:
+        digest.update(repr(parts).encode())
+        digest.update(b"\x00")
+
+    add(
+        REPORT_FORMAT,
+        mapping.pk,
+        mapping.name,
+        mapping.status,
+        mapping.picks,
+        mapping.closed_on,
+        mapping.purged_on,
+        mapping.organisation.name,
+        mapping.catalogue_id,
+        str(mapping.catalogue),
+        str(policy),
+    )
+    order = {p: i for i, p in enumerate(PERSPECTIVE_ORDER)}
+    perspectives = sorted(
+        mapping.perspectives.prefetch_related("questions"),
+        key=lambda mp: order.get(Perspective(mp.perspective), 99),
+    )
+    for mp in perspectives:
+        add(mp.pk, mp.perspective, [(q.pk, q.key) for q in mp.questions.all()])
+    # One count per perspective (at most three), each read from the (perspective, day) index.
+    add([Response.objects.filter(mapping_perspective=mp).count() for mp in perspectives])
+    add(
+        sorted(
+            CodeBatch.objects.filter(mapping_perspective__mapping=mapping)
+            .order_by()
+            .values_list("mapping_perspective")
+            .annotate(n=Count("*"), size=Sum("size"))
+        )
+    )
+    tree = UnitTree.of(mapping.organisation)
+    add(
+        sorted(
+            (u.pk, u.parent_id, u.name, u.code, u.level, u.headcount) for u in tree.units.values()
+        )
+    )
+    add(
+        list(
+            mapping.catalogue.values.order_by("position").values_list(
+                "position", "slug", "level", "polarity", "type", "name_sv", "name_en"
+            )
+        )
+    )
+    return AnswersState(digest.hexdigest(), tree, tuple(str(mp.perspective) for mp in perspectives))
+
+
+def cached_kartbild_report(
+    mapping: Mapping, state: AnswersState, unit: Unit | None = None
+) -> KartbildReport:
+    """`kartbild_report(mapping, unit)` in the active language, taken from the database when it
+    was computed for the same `state.version`, else computed and stored there for every web
+    process (models.CachedReport)."""
+    language = (get_language() or "sv")[:8]
+    scope = unit.pk if unit is not None else 0
+    found = _stored_report(mapping, state.version, language, scope)
+    if found is not None:
+        return found
+    with _computing_guard:
+        lock = _computing.setdefault(mapping.pk, threading.Lock())
+    with lock:
+        found = _stored_report(mapping, state.version, language, scope)
+        if found is not None:
+            return found
+        data = load_mapping(mapping)
+        reports = {0: kartbild_report(data)}
+        units = [n.unit for n in data.tree.walk()] if len(data.tree.units) <= UNITS_AT_ONCE else []
+        if unit is not None and unit.pk in data.tree.units:
+            units.append(unit)
+        for each in units:
+            reports[each.pk] = kartbild_report(data, unit=each)
+        rows = [
+            CachedReport(
+                mapping=mapping,
+                version=state.version,
+                language=language,
+                scope=key,
+                document=zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1),
+            )
+            for key, value in reports.items()
+        ]
+        try:
+            with transaction.atomic():
+                CachedReport.objects.filter(mapping=mapping).exclude(version=state.version).delete()
+                CachedReport.objects.bulk_create(rows, ignore_conflicts=True)
+        except DatabaseError:
+            # Keeping the report is only a saving: the page is shown all the same (a busy
+            # SQLite file may refuse the write), and the next request tries again.
+            logger.warning("could not store the reports of mapping %s", mapping.pk, exc_info=True)
+    if scope in reports:
+        return reports[scope]
+    assert unit is not None
+    return kartbild_report(data, unit=unit)
+
+
+def _stored_report(
+    mapping: Mapping, version: str, language: str, scope: int
+) -> KartbildReport | None:
+    document = (
+        CachedReport.objects.filter(
+            mapping=mapping, version=version, language=language, scope=scope
+        )
+        .values_list("document", flat=True)
+        .first()
+    )
+    if document is None:
+        return None
+    try:
+        # Written by this module a moment ago, in the application's own database.
+        found = pickle.loads(zlib.decompress(bytes(document)))  # noqa: S301
+    except Exception:  # noqa: BLE001 - a row this code cannot read is computed again
+        return None
+    return found if isinstance(found, KartbildReport) else None
 
 
 def _withheld(item: PerspectiveData, label: str, reason: WithheldReason) -> PerspectiveReport:

@@ -8,7 +8,10 @@ their own unit subtree. Another organisation's mapping or unit is 404, a role th
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -56,15 +59,10 @@ def _render(
     template: str,
     membership: Membership,
     mapping: Mapping,
-    data: report.MappingData | None,
+    perspectives: Sequence[str],
     **context: Any,
 ) -> HttpResponse:
     audit.record(request, "viewed_report", mapping, detail=request.path)
-    perspectives = (
-        [(p.perspective, report.perspective_label(p.perspective)) for p in data.perspectives]
-        if data
-        else []
-    )
     return render(
         request,
         template,
@@ -72,7 +70,7 @@ def _render(
             "membership": membership,
             "organisation": mapping.organisation,
             "mapping": mapping,
-            "report_perspectives": perspectives,
+            "report_perspectives": [(p, report.perspective_label(p)) for p in perspectives],
             "sees_organisation": membership.role in ORGANISATION_ROLES,
             "sees_units": membership.role in ANALYSIS_ROLES,
             **context,
@@ -83,17 +81,33 @@ def _render(
 @login_required
 def overview(request: HttpRequest, org: str, mapping_id: int) -> HttpResponse:
     membership, mapping = access_mapping(request, org, mapping_id, *ORGANISATION_ROLES)
-    data = report.load_mapping(mapping)
-    kartbild = report.kartbild_report(data)
+    state = report.answers_state(mapping)
+    kartbild = report.cached_kartbild_report(mapping, state)
     return _render(
         request,
         "reports/overview.html",
         membership,
         mapping,
-        data,
+        state.perspectives,
         report=kartbild,
         page="overview",
     )
+
+
+def _perspectives(data: report.MappingData | None) -> list[str]:
+    return [p.perspective for p in data.perspectives] if data else []
+
+
+# Requests of one process that show the same charts at once (right after a new response, when
+# the report's fingerprint is new) wait for the first to draw them and then read them from the
+# cache, rather than all drawing the same charts side by side. A fixed set of locks, picked by
+# the charts' subject, so that nothing grows with the number of versions.
+_DRAWING = tuple(threading.Lock() for _ in range(16))
+
+
+def _drawing(subject: str) -> threading.Lock:
+    digest = hashlib.blake2b(subject.encode(), digest_size=2).digest()
+    return _DRAWING[int.from_bytes(digest) % len(_DRAWING)]
 
 
 def _perspective_context(
@@ -101,6 +115,13 @@ def _perspective_context(
 ) -> dict[str, Any]:
     if not perspective.shown:
         return {"perspective": perspective}
+    with _drawing(f"{kartbild.fingerprint}:{perspective.perspective}"):
+        return _drawn_context(kartbild, perspective, prefix)
+
+
+def _drawn_context(
+    kartbild: report.KartbildReport, perspective: report.PerspectiveReport, prefix: str
+) -> dict[str, Any]:
     drawn = charts.perspective_charts(kartbild, perspective)
     return {
         "perspective": perspective,
@@ -131,8 +152,8 @@ def perspective(request: HttpRequest, org: str, mapping_id: int, perspective: st
     membership, mapping = access_mapping(request, org, mapping_id, *ORGANISATION_ROLES)
     if perspective not in Perspective.values:
         raise Http404
-    data = report.load_mapping(mapping)
-    kartbild = report.kartbild_report(data)
+    state = report.answers_state(mapping)
+    kartbild = report.cached_kartbild_report(mapping, state)
     found = kartbild.perspective(perspective)
     if found is None:
         raise Http404
@@ -141,7 +162,7 @@ def perspective(request: HttpRequest, org: str, mapping_id: int, perspective: st
         "reports/perspective.html",
         membership,
         mapping,
-        data,
+        state.perspectives,
         report=kartbild,
         page=perspective,
         heading=found.label,
@@ -157,13 +178,14 @@ def unit(request: HttpRequest, org: str, mapping_id: int, unit_id: int) -> HttpR
     visible = visible_unit_ids(membership)
     if visible is not None and found.pk not in visible:
         raise PermissionDenied
-    data = report.load_mapping(mapping)
-    kartbild = report.kartbild_report(data, unit=found)
+    state = report.answers_state(mapping)
+    kartbild = report.cached_kartbild_report(mapping, state, unit=found)
     subunits = [
         node.unit
-        for node in data.tree.walk(found.pk)
+        for node in state.tree.walk(found.pk)
         if node.depth == 0 and (visible is None or node.unit.pk in visible)
     ]
+    parent = state.tree.units.get(found.parent_id) if found.parent_id else None
     context: dict[str, Any] = {"perspective": None}
     if kartbild.perspectives:
         context = _perspective_context(kartbild, kartbild.perspectives[0], f"unit-{found.pk}")
@@ -172,10 +194,10 @@ def unit(request: HttpRequest, org: str, mapping_id: int, unit_id: int) -> HttpR
         "reports/unit.html",
         membership,
         mapping,
-        data,
+        state.perspectives,
         report=kartbild,
         unit=found,
-        parent=found.parent if visible is None or found.parent_id in visible else None,
+        parent=parent if visible is None or found.parent_id in visible else None,
         subunits=subunits,
         page="unit",
         heading=kartbild.unit_label,
@@ -215,7 +237,7 @@ def compare_perspectives(request: HttpRequest, org: str, mapping_id: int) -> Htt
         "reports/compare_perspectives.html",
         membership,
         mapping,
-        data,
+        _perspectives(data),
         comparison=comparison,
         kinds=kinds,
         page="compare-perspectives",
@@ -237,7 +259,7 @@ def compare_units(request: HttpRequest, org: str, mapping_id: int) -> HttpRespon
         "reports/compare_units.html",
         membership,
         mapping,
-        data,
+        _perspectives(data),
         units=units,
         figure=figure,
         page="compare-units",
@@ -261,7 +283,7 @@ def compare_rounds(request: HttpRequest, org: str, mapping_id: int) -> HttpRespo
         "reports/compare_rounds.html",
         membership,
         mapping,
-        data,
+        _perspectives(data),
         previous=previous,
         rounds=rounds,
         page="compare-rounds",
@@ -312,7 +334,7 @@ def compare_reference(request: HttpRequest, org: str, mapping_id: int) -> HttpRe
         "reports/compare_reference.html",
         membership,
         mapping,
-        data,
+        _perspectives(data),
         references=references,
         selected=selected,
         comparison=comparison,
