@@ -27,17 +27,26 @@ NO_UNIT = -1
 @dataclass(frozen=True)
 class PerspectiveBallots:
     questions: list[Question]
-    # (respondents, questions, picks) catalogue positions.
-    picks: np.ndarray
+    # (questions, picks, respondents) catalogue positions as int16: each question's picks lie
+    # together, one pick column after another. That is the layout the analysis core reads
+    # fastest: checking and counting a question walks its columns, which would otherwise be
+    # strided through every other question's picks (ten times slower at a million responses).
+    by_question: np.ndarray
     # (respondents,) unit primary keys, NO_UNIT where none was given.
     units: np.ndarray
 
     @property
     def respondents(self) -> int:
-        return int(self.picks.shape[0])
+        return int(self.units.shape[0])
+
+    @property
+    def picks(self) -> np.ndarray:
+        """(respondents, questions, picks): a view, nothing is copied."""
+        return self.by_question.transpose(2, 0, 1)
 
     def question_picks(self, index: int) -> np.ndarray:
-        return self.picks[:, index, :]
+        """(respondents, picks) of one question: a column-major view."""
+        return self.by_question[index].T
 
 
 def load_ballots(
@@ -48,54 +57,87 @@ def load_ballots(
     """Every response of a perspective, as arrays.
 
     Days that have ended are read from their BallotBlock, one row a day; a block is built the
-    first time its day is read after midnight. Today's responses are read row by row. Each read
-    counts the perspective's responses; when the blocks and today's rows do not add up to that
-    count (the first read after midnight, a paper import dated back, a deletion), the responses
-    are counted per day and every block whose count no longer matches is rebuilt, so a block can
-    be stale for no longer than one query."""
+    first time its day is read after it ended, so the first read after midnight packs only the
+    day before. Today's responses are read row by row. Every read counts the responses per day
+    in one index-only query, and a block whose count no longer matches its day (a paper import
+    dated back, a deletion) is rebuilt, so a block is never trusted beyond that count."""
     questions = list(mapping_perspective.questions.all())
     today = today or timezone.localdate()
     responses = Response.objects.filter(mapping_perspective=mapping_perspective)
-    stored = BallotBlock.objects.filter(
-        mapping_perspective=mapping_perspective, day__lt=today
-    ).values_list("day", "respondents", "picks", "units")
-    blocks = {
-        _day(day): (respondents, bytes(picks), bytes(units))
-        for day, respondents, picks, units in _fetch(stored)
-    }
-    recent = _read_packed(responses.filter(submitted_on__gte=today))
-    packed = sum(block[0] for block in blocks.values()) + sum(b[0] for b in recent.values())
-    if responses.count() != packed:
-        counts: dict[datetime.date, int] = dict(
-            responses.filter(submitted_on__lt=today)
-            .order_by()
-            .values_list("submitted_on")
-            .annotate(n=Count("*"))
+    counts = {
+        _day(day): n
+        for day, n in _fetch(
+            responses.order_by().values_list("submitted_on").annotate(n=Count("*"))
         )
-        stale = [day for day, block in blocks.items() if counts.get(day) != block[0]]
-        if stale:
-            BallotBlock.objects.filter(
-                mapping_perspective=mapping_perspective, day__in=stale
-            ).delete()
+    }
+    blocks: dict[datetime.date, Block] = {}
+    if any(day < today for day in counts):
+        stored = BallotBlock.objects.filter(
+            mapping_perspective=mapping_perspective, day__lt=today
+        ).values_list("day", "respondents", "picks", "units")
+        blocks = {
+            _day(day): (respondents, bytes(picks), bytes(units))
+            for day, respondents, picks, units in _fetch(stored)
+        }
+    stale = [day for day, block in blocks.items() if counts.get(day) != block[0]]
+    if stale:
+        BallotBlock.objects.filter(mapping_perspective=mapping_perspective, day__in=stale).delete()
         for day in stale:
             del blocks[day]
-        unread = [day for day in counts if day not in blocks]
-        ended = _read_packed(responses.filter(submitted_on__in=unread)) if unread else {}
-        for day, block in ended.items():
+    unread = [day for day in counts if day < today and day not in blocks]
+    if unread:
+        for day, block in _read_packed(responses.filter(submitted_on__in=unread)).items():
             _seal(mapping_perspective, day, block)
             blocks[day] = block
-    blocks.update(recent)
-    days = sorted(blocks)
-    picks_blob = b"".join(blocks[day][1] for day in days)
-    units_blob = b"".join(blocks[day][2] for day in days)
-    respondents = sum(blocks[day][0] for day in days)
-    picks = np.frombuffer(picks_blob, dtype="<u2").astype(np.int32)
-    picks = picks.reshape(respondents, len(questions), picks_per_question)
-    units = np.frombuffer(units_blob, dtype="<i8").astype(np.int64)
-    return PerspectiveBallots(questions, picks, units)
+    ordered = [blocks[day] for day in sorted(blocks)]
+    if any(day >= today for day in counts):
+        ordered.append(_read_recent(responses.filter(submitted_on__gte=today)))
+    return _assemble(questions, picks_per_question, ordered)
+
+
+# Rows transposed per step when assembling: a step's source and target stay in the CPU cache,
+# which makes the transposing copy two to three times faster than one pass over a block.
+_COPY_ROWS = 65_536
+
+
+def _assemble(
+    questions: list[Question], picks_per_question: int, blocks: list[Block]
+) -> PerspectiveBallots:
+    """The blocks' picks copied once, straight into the question-major layout, and their units
+    into one array: no joined copy of the blobs, no conversion of the whole array afterwards.
+    Stored positions are uint16 below 32768 (a catalogue has a few hundred values), which int16
+    reads unchanged."""
+    respondents = sum(block[0] for block in blocks)
+    by_question = np.empty((len(questions), picks_per_question, respondents), dtype=np.int16)
+    units = np.empty(respondents, dtype=np.int64)
+    start = 0
+    for count, picks, unit_bytes in blocks:
+        # A block of a catalogue with fewer than 256 values keeps a byte per pick (see _seal).
+        width = len(picks) // max(count * len(questions) * picks_per_question, 1)
+        rows = np.frombuffer(picks, dtype="u1" if width == 1 else "<i2").reshape(
+            count, len(questions), picks_per_question
+        )
+        for first in range(0, count, _COPY_ROWS):
+            part = rows[first : first + _COPY_ROWS]
+            by_question[:, :, start + first : start + first + part.shape[0]] = part.transpose(
+                1, 2, 0
+            )
+        units[start : start + count] = np.frombuffer(unit_bytes, dtype="<i8")
+        start += count
+    return PerspectiveBallots(questions, by_question, units)
 
 
 Block = tuple[int, bytes, bytes]
+
+
+def _read_recent(responses: QuerySet[Response]) -> Block:
+    """Today's responses as one block. Without their date: converting a date column costs more
+    per row than the rest of the row."""
+    rows = _fetch(responses.order_by("id").values_list("picks", "unit_id"))
+    units = np.fromiter(
+        (NO_UNIT if u is None else u for _p, u in rows), dtype="<i8", count=len(rows)
+    )
+    return (len(rows), b"".join(rows_picks for rows_picks, _u in rows), units.tobytes())
 
 
 def _read_packed(responses: QuerySet[Response]) -> dict[datetime.date, Block]:
@@ -145,7 +187,13 @@ def _day(value: datetime.date | str) -> datetime.date:
 
 
 def _seal(mapping_perspective: MappingPerspective, day: datetime.date, block: Block) -> None:
+    """Keep a day's block. When every pick is below 256 (catalogues have about a hundred
+    values) a pick is kept in one byte instead of two: half the bytes to read every time;
+    `_assemble` tells the two apart by the block's length."""
     respondents, picks, units = block
+    positions = np.frombuffer(picks, dtype="<u2")
+    if positions.size and int(positions.max()) < 256:
+        picks = positions.astype("u1").tobytes()
     try:
         with transaction.atomic():
             BallotBlock.objects.create(

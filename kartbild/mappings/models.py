@@ -243,7 +243,8 @@ class BallotBlock(models.Model):
     )
     day = models.DateField()
     respondents = models.PositiveIntegerField()
-    # The responses' picks one after another, exactly as stored in Response.picks.
+    # The responses' picks one after another, as stored in Response.picks (uint16), or a byte
+    # per pick when every position is below 256 (ballots._seal; the length tells which).
     picks = models.BinaryField()
     # Little-endian int64 unit primary keys, -1 where no unit was given.
     units = models.BinaryField()

@@ -121,7 +121,8 @@ def test_a_block_keeps_primary_key_order_not_the_order_of_answering(perspective:
     load_ballots(perspective, 3, today=TODAY)
 
     block = BallotBlock.objects.get(day=day)
-    first_picks = np.frombuffer(bytes(block.picks), dtype="<u2").reshape(6, -1)[:, 0]
+    # Positions below 256: a byte per pick.
+    first_picks = np.frombuffer(bytes(block.picks), dtype="u1").reshape(6, -1)[:, 0]
     by_key = sorted(stored, key=lambda r: r.pk)
     assert first_picks.tolist() == [
         int(np.frombuffer(bytes(r.picks), dtype="<u2")[0]) for r in by_key
@@ -136,3 +137,45 @@ def test_an_empty_perspective_loads_as_empty_arrays(make_mapping: Any) -> None:
     assert ballots.respondents == 0
     assert ballots.picks.shape == (0, mp.questions.count(), 3)
     assert not BallotBlock.objects.exists()
+
+
+def test_each_question_is_one_contiguous_column_major_matrix(perspective: Any) -> None:
+    load_ballots(perspective, 3, today=TODAY)
+    ballots = load_ballots(perspective, 3, today=TODAY)
+
+    assert ballots.by_question.flags.c_contiguous
+    assert ballots.by_question.shape == (len(ballots.questions), 3, ballots.respondents)
+    for index in range(len(ballots.questions)):
+        matrix = ballots.question_picks(index)
+        assert matrix.flags.f_contiguous
+        assert np.array_equal(matrix, ballots.picks[:, index, :])
+    assert _rows(ballots) == _expected(perspective)
+
+
+def test_the_first_read_after_midnight_packs_only_the_day_that_ended(perspective: Any) -> None:
+    load_ballots(perspective, 3, today=TODAY)
+    built = dict(BallotBlock.objects.values_list("day", "pk"))
+
+    ballots = load_ballots(perspective, 3, today=TODAY + datetime.timedelta(days=1))
+
+    now = dict(BallotBlock.objects.values_list("day", "pk"))
+    assert {day: now[day] for day in built} == built
+    assert set(now) - set(built) == {TODAY}
+    assert _rows(ballots) == _expected(perspective)
+
+
+def test_a_block_keeps_a_byte_per_pick_unless_a_position_needs_two(perspective: Any) -> None:
+    far = TODAY - datetime.timedelta(days=6)
+    _store(perspective, far, [[300, 2, 1] for _q in perspective.questions.all()])
+    questions = perspective.questions.count()
+
+    ballots = load_ballots(perspective, 3, today=TODAY)
+
+    widths = {
+        block.day: len(bytes(block.picks)) // (block.respondents * questions * 3)
+        for block in BallotBlock.objects.all()
+    }
+    assert widths.pop(far) == 2
+    assert set(widths.values()) == {1}
+    assert _rows(ballots) == _expected(perspective)
+    assert _rows(load_ballots(perspective, 3, today=TODAY)) == _expected(perspective)
