@@ -23,7 +23,7 @@ class FrameworkForm(forms.Form):
         label=_("Namn"),
         max_length=120,
         widget=forms.TextInput(attrs=SWEDISH),
-        help_text=_("Till exempel ”Bättre tillsammans”."),
+        help_text=_("Till exempel ”Vägen vi går”."),
     )
     introduction = forms.CharField(
         label=_("Inledning"),

@@ -66,7 +66,7 @@ def seed_demo(
     vision = actions.save_goal(
         organisation,
         None,
-        name="Bättre tillsammans – en kommun där invånare och medarbetare litar på varandra",
+        name="En kommun där invånare och medarbetare litar på varandra",
         level=Level.VISION,
         owner="Kommunfullmäktige",
         description="Visionen som värdegrunden och målen bryter ned.",
