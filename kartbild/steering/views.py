@@ -23,6 +23,7 @@ from kartbild.accounts.access import access_membership
 from kartbild.accounts.models import Membership, Role
 from kartbild.followups import results
 from kartbild.followups.models import FollowUp
+from kartbild.followups.results import FollowUpReport
 from kartbild.steering import actions, compass
 from kartbild.steering.charts import trend_chart
 from kartbild.steering.forms import (
@@ -456,7 +457,23 @@ def follow_up(request: HttpRequest, org: str) -> HttpResponse:
     view = compass.follow_up_view(membership.organisation)
     if view.picture is not None:
         audit.record(request, "viewed_report", view.picture.mapping, detail=request.path)
-    return _page(request, "steering/follow_up.html", membership, view=view)
+    return _page(
+        request,
+        "steering/follow_up.html",
+        membership,
+        view=view,
+        follow_up_report=_follow_up_report(request, view),
+    )
+
+
+def _follow_up_report(request: HttpRequest, view: compass.FollowUpView) -> FollowUpReport | None:
+    """The latest round's index per value with its trend, through the same gated report as
+    the round's results page; None before a round has opened."""
+    follow_up = view.follow_up
+    if follow_up is None or follow_up.status == FollowUp.Status.DRAFT:
+        return None
+    audit.record(request, "viewed_follow_up_results", follow_up, detail=request.path)
+    return results.follow_up_report(follow_up)
 
 
 @login_required
@@ -468,15 +485,7 @@ def compass_page(request: HttpRequest, org: str) -> HttpResponse:
         audit.record(request, "viewed_report", view.picture.mapping, detail=request.path)
     today = timezone.localdate()
     upcoming, overdue = compass.open_actions(organisation, today)
-    # The latest round's index per value, through the same gated report as its results page.
-    follow_up = view.follow_up
-    follow_up_report = (
-        results.follow_up_report(follow_up)
-        if follow_up is not None and follow_up.status != FollowUp.Status.DRAFT
-        else None
-    )
-    if follow_up_report is not None:
-        audit.record(request, "viewed_follow_up_results", follow_up, detail=request.path)
+    follow_up_report = _follow_up_report(request, view)
     return _page(
         request,
         "steering/compass.html",

@@ -173,3 +173,20 @@ def test_the_compass_shows_no_index_for_too_few_answers(admin_a: Any, organisati
     page = signed_in(admin_a).get("/o/ystad/kompass/").content.decode()
     assert round_.name in page
     assert "Tillit: <strong>" not in page
+
+
+def test_the_follow_up_view_shows_each_values_index_over_the_rounds(
+    admin_a: Any, organisation_a: Any
+) -> None:
+    made = factories.framework(organisation_a)
+    earlier = factories.follow_up(organisation_a, made, name="Uppföljning 2025")
+    factories.answer(earlier, [3, 3, 3, 3], times=5)
+    later = factories.follow_up(
+        organisation_a, made, name="Uppföljning 2026", previous_round=earlier
+    )
+    factories.answer(later, [5, 4, 3, 3], times=5)
+    page = signed_in(admin_a).get("/o/ystad/styrning/uppfoljning/").content.decode()
+    row = page[page.index('<th scope="row">Tillit</th>') :]
+    row = row[: row.index("</tr>")]
+    assert "Uppföljning 2025: 50,0" in row and "Uppföljning 2026: 87,5" in row
+    assert "+37,5" in row
