@@ -86,42 +86,46 @@ def load_ballots(
             del blocks[day]
     unread = [day for day in counts if day < today and day not in blocks]
     if unread:
+        columns = len(questions) * picks_per_question
         for day, block in _read_packed(responses.filter(submitted_on__in=unread)).items():
-            _seal(mapping_perspective, day, block)
-            blocks[day] = block
-    ordered = [blocks[day] for day in sorted(blocks)]
+            blocks[day] = _seal(mapping_perspective, day, block, columns)
+    ordered = [(*blocks[day], True) for day in sorted(blocks)]
     if any(day >= today for day in counts):
-        ordered.append(_read_recent(responses.filter(submitted_on__gte=today)))
+        ordered.append((*_read_recent(responses.filter(submitted_on__gte=today)), False))
     return _assemble(questions, picks_per_question, ordered)
 
 
-# Rows transposed per step when assembling: a step's source and target stay in the CPU cache,
-# which makes the transposing copy two to three times faster than one pass over a block.
+# Rows transposed per step when assembling today's responses: a step's source and target stay
+# in the CPU cache, which makes the transposing copy two to three times faster than one pass.
 _COPY_ROWS = 65_536
 
 
 def _assemble(
-    questions: list[Question], picks_per_question: int, blocks: list[Block]
+    questions: list[Question], picks_per_question: int, blocks: list[tuple[int, bytes, bytes, bool]]
 ) -> PerspectiveBallots:
     """The blocks' picks copied once, straight into the question-major layout, and their units
     into one array: no joined copy of the blobs, no conversion of the whole array afterwards.
+    A block is either by column (a sealed day: already question-major, so each pick column is
+    one contiguous copy) or by row (today's responses, as Response.picks stores them).
     Stored positions are uint16 below 32768 (a catalogue has a few hundred values), which int16
     reads unchanged."""
     respondents = sum(block[0] for block in blocks)
-    by_question = np.empty((len(questions), picks_per_question, respondents), dtype=np.int16)
+    shape = (len(questions), picks_per_question)
+    by_question = np.empty((*shape, respondents), dtype=np.int16)
     units = np.empty(respondents, dtype=np.int64)
     start = 0
-    for count, picks, unit_bytes in blocks:
-        # A block of a catalogue with fewer than 256 values keeps a byte per pick (see _seal).
-        width = len(picks) // max(count * len(questions) * picks_per_question, 1)
-        rows = np.frombuffer(picks, dtype="u1" if width == 1 else "<i2").reshape(
-            count, len(questions), picks_per_question
-        )
-        for first in range(0, count, _COPY_ROWS):
-            part = rows[first : first + _COPY_ROWS]
-            by_question[:, :, start + first : start + first + part.shape[0]] = part.transpose(
-                1, 2, 0
-            )
+    for count, picks, unit_bytes, by_column in blocks:
+        # A sealed block of a catalogue with fewer than 256 values keeps a byte per pick.
+        width = len(picks) // max(count * shape[0] * shape[1], 1)
+        values = np.frombuffer(picks, dtype="u1" if width == 1 else "<i2")
+        if by_column:
+            by_question[:, :, start : start + count] = values.reshape(*shape, count)
+        else:
+            rows = values.reshape(count, *shape)
+            for first in range(0, count, _COPY_ROWS):
+                part = rows[first : first + _COPY_ROWS]
+                end = start + first + part.shape[0]
+                by_question[:, :, start + first : end] = part.transpose(1, 2, 0)
         units[start : start + count] = np.frombuffer(unit_bytes, dtype="<i8")
         start += count
     return PerspectiveBallots(questions, by_question, units)
@@ -186,14 +190,18 @@ def _day(value: datetime.date | str) -> datetime.date:
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
-def _seal(mapping_perspective: MappingPerspective, day: datetime.date, block: Block) -> None:
-    """Keep a day's block. When every pick is below 256 (catalogues have about a hundred
-    values) a pick is kept in one byte instead of two: half the bytes to read every time;
-    `_assemble` tells the two apart by the block's length."""
+def _seal(
+    mapping_perspective: MappingPerspective, day: datetime.date, block: Block, columns: int
+) -> Block:
+    """Keep a day's block, and return it as kept: by column (every respondent's first pick of
+    the first question, then their second pick, …), the layout `_assemble` copies in one piece
+    per column, and with a byte per pick when every pick is below 256 (catalogues have about a
+    hundred values): half the bytes to read every time. `_assemble` tells the two widths apart
+    by the block's length."""
     respondents, picks, units = block
-    positions = np.frombuffer(picks, dtype="<u2")
-    if positions.size and int(positions.max()) < 256:
-        picks = positions.astype("u1").tobytes()
+    positions = np.frombuffer(picks, dtype="<u2").reshape(respondents, columns).T
+    narrow = positions.size and int(positions.max()) < 256
+    picks = np.ascontiguousarray(positions, dtype="u1" if narrow else "<u2").tobytes()
     try:
         with transaction.atomic():
             BallotBlock.objects.create(
@@ -206,6 +214,7 @@ def _seal(mapping_perspective: MappingPerspective, day: datetime.date, block: Bl
     except IntegrityError:
         # Another request sealed the same day a moment ago; its block holds the same rows.
         pass
+    return respondents, picks, units
 
 
 def analysis_catalogue(catalogue: ValueCatalogue) -> Catalogue:

@@ -243,8 +243,9 @@ class BallotBlock(models.Model):
     )
     day = models.DateField()
     respondents = models.PositiveIntegerField()
-    # The responses' picks one after another, as stored in Response.picks (uint16), or a byte
-    # per pick when every position is below 256 (ballots._seal; the length tells which).
+    # The day's picks by column: every response's first pick of the first question, then every
+    # response's second pick, … (ballots._seal), as uint16, or a byte per pick when every
+    # position is below 256 (the length tells which).
     picks = models.BinaryField()
     # Little-endian int64 unit primary keys, -1 where no unit was given.
     units = models.BinaryField()

@@ -121,8 +121,9 @@ def test_a_block_keeps_primary_key_order_not_the_order_of_answering(perspective:
     load_ballots(perspective, 3, today=TODAY)
 
     block = BallotBlock.objects.get(day=day)
-    # Positions below 256: a byte per pick.
-    first_picks = np.frombuffer(bytes(block.picks), dtype="u1").reshape(6, -1)[:, 0]
+    # Positions below 256: a byte per pick; by column, so the first column is every
+    # response's first pick.
+    first_picks = np.frombuffer(bytes(block.picks), dtype="u1").reshape(-1, 6)[0]
     by_key = sorted(stored, key=lambda r: r.pk)
     assert first_picks.tolist() == [
         int(np.frombuffer(bytes(r.picks), dtype="<u2")[0]) for r in by_key
