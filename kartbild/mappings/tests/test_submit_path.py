@@ -69,9 +69,17 @@ def _synchronous_commit() -> str:
 def test_counters_alone_do_not_wait_for_the_disk_but_a_callers_transaction_does() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("synchronous_commit is PostgreSQL's; .ci/run runs this on PostgreSQL")
-    with protection._counting():
-        assert _synchronous_commit() == "off"
-    assert _synchronous_commit() == "on"
-    with transaction.atomic(), protection._counting():
-        # Inside a caller's transaction the counters commit with it, durably.
+    # The session starts durable whatever the server's default (CI's throwaway cluster runs
+    # with synchronous_commit off for speed).
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO on")
+    try:
+        with protection._counting():
+            assert _synchronous_commit() == "off"
         assert _synchronous_commit() == "on"
+        with transaction.atomic(), protection._counting():
+            # Inside a caller's transaction the counters commit with it, durably.
+            assert _synchronous_commit() == "on"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
