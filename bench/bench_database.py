@@ -248,9 +248,10 @@ def run() -> str:
         "the catalogue has fewer than 256 values, and units packed), checked on every read",
         "against one grouped count of the responses per day and rebuilt when it no longer",
         "matches (kartbild/mappings/README.md). Today's rows are read without their date, whose",
-        "conversion cost more per row than the rest of the row. The blocks are copied once,",
-        "straight into one int16 array per perspective laid out question by question, pick",
-        "column by pick column: the layout in which the analysis core's checks of a question",
+        "conversion cost more per row than the rest of the row. A block keeps its picks by",
+        "column, the layout of the one int16 array per perspective they are copied into (question",
+        "by question, pick column by pick column), so each column is one contiguous copy; the",
+        "layout in which the analysis core's checks of a question",
         "(`Ballots.of`) and its counting read contiguous memory. `compute_kartbild` is timed on",
         "ballots already checked, as before; the checks themselves take "
         + ", ".join(f"{r['checks']:.2f} s on {r['database']}" for r in results)
