@@ -48,7 +48,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -60,6 +59,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import postgres
+from bench.bench_live import _free_port, _wait_for
 from bench.httpload import Phone, Reply, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -466,25 +466,6 @@ def _postmaster(database_url: str) -> int:
 
 
 # --- the server and pgbench ----------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_for(port: int, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("gunicorn exited while starting")
-        try:
-            with socket.create_connection((HOST, port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
 
 
 def gunicorn(port: int, workers: int, threads: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
