@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kartbild.corevalues.models import Behaviour, CoreValue, CoreValueFramework
+from kartbild.lib.rounds import within_dates
 from kartbild.organisations.models import Organisation, Unit
 
 
@@ -56,12 +57,9 @@ class FollowUp(models.Model):
         return self.name
 
     def is_answerable(self, today: date | None = None) -> bool:
-        today = today or timezone.localdate()
-        if self.status != self.Status.OPEN:
-            return False
-        if self.opens_on and today < self.opens_on:
-            return False
-        return not (self.closes_on and today > self.closes_on)
+        return self.status == self.Status.OPEN and within_dates(
+            self.opens_on, self.closes_on, today or timezone.localdate()
+        )
 
     @property
     def is_editable(self) -> bool:
