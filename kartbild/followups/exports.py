@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from kartbild.analysis.likert import Difference
 from kartbild.followups.results import FollowUpReport, Shown
 from kartbild.reports.exports.content import ExportFile
 from kartbild.reports.exports.tables import Cell, Column, Table, csv_text
@@ -48,6 +49,17 @@ def _index(shown: Shown) -> tuple[Cell, Cell, Cell, Cell, Cell, str]:
 
 def _yes(flag: bool) -> str:
     return _("ja") if flag else _("nej")
+
+
+def _change(change: Difference | None) -> tuple[Cell, Cell, str]:
+    """A change since the round before: its size, Welch's p-value and whether it is significant."""
+    if change is None:
+        return (None, None, "")
+    return (
+        round(change.difference, 1) if change.difference is not None else None,
+        round(change.p_value, 4) if change.p_value is not None else None,
+        _yes(change.significant),
+    )
 
 
 def build_tables(report: FollowUpReport) -> tuple[Table, ...]:
@@ -91,13 +103,7 @@ def build_tables(report: FollowUpReport) -> tuple[Table, ...]:
                     v.name,
                     s.text,
                     *_index(s.index),
-                    round(s.change.difference, 1)
-                    if s.change and s.change.difference is not None
-                    else None,
-                    round(s.change.p_value, 4)
-                    if s.change and s.change.p_value is not None
-                    else None,
-                    _yes(s.change.significant) if s.change else "",
+                    *_change(s.change),
                 )
                 for v in report.values
                 for s in v.statements
@@ -121,13 +127,7 @@ def build_tables(report: FollowUpReport) -> tuple[Table, ...]:
                     point.name,
                     point.period,
                     *_index(point.index),
-                    round(point.change.difference, 1)
-                    if point.change and point.change.difference is not None
-                    else None,
-                    round(point.change.p_value, 4)
-                    if point.change and point.change.p_value is not None
-                    else None,
-                    _yes(point.change.significant) if point.change else "",
+                    *_change(point.change),
                 )
                 for v in report.values
                 for point in v.trend
