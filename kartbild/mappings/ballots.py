@@ -2,7 +2,8 @@
 
 Picks are stored as one bytes column per response and decoded in a single numpy call. Days that
 have ended are kept packed in one BallotBlock row each, so loading a perspective reads a row per
-day plus today's responses, not a row per response."""
+day plus today's responses, not a row per response, and checks the blocks against the counts the
+database keeps per day (ResponseCount), not against a count of every response."""
 
 from __future__ import annotations
 
@@ -13,12 +14,18 @@ from typing import Any
 
 import numpy as np
 from django.db import IntegrityError, connections, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from kartbild.analysis.catalogue import Catalogue, CatalogueValue, Polarity, ValueType
 from kartbild.catalogue.models import ValueCatalogue
-from kartbild.mappings.models import BallotBlock, MappingPerspective, Question, Response
+from kartbild.mappings.models import (
+    BallotBlock,
+    MappingPerspective,
+    Question,
+    Response,
+    ResponseCount,
+)
 
 # Responses without a unit (citizens, elected officials, employees who did not say).
 NO_UNIT = -1
@@ -58,39 +65,45 @@ def load_ballots(
 
     Days that have ended are read from their BallotBlock, one row a day; a block is built the
     first time its day is read after it ended, so the first read after midnight packs only the
-    day before. Today's responses are read row by row. Every read counts the responses per day
-    in one index-only query, and a block whose count no longer matches its day (a paper import
-    dated back, a deletion) is rebuilt, so a block is never trusted beyond that count."""
+    day before. Today's responses are read row by row. Each block carries the number of changes
+    its day had had when its responses were read (ResponseCount, kept by the database in the
+    same transaction as every write), and a block whose day has changed since (a paper import
+    dated back, a deletion, a submission that straddled midnight) is rebuilt: a block is never
+    trusted beyond that number. The numbers are read before any response, so a change that
+    lands during a read leaves a block older than its day, never newer."""
     questions = list(mapping_perspective.questions.all())
     today = today or timezone.localdate()
     responses = Response.objects.filter(mapping_perspective=mapping_perspective)
-    counts = {
-        _day(day): n
-        for day, n in _fetch(
-            responses.order_by().values_list("submitted_on").annotate(n=Count("*"))
+    days = {
+        _day(day): (n, changes)
+        for day, n, changes in _fetch(
+            ResponseCount.objects.filter(mapping_perspective=mapping_perspective)
+            .order_by()
+            .values_list("day")
+            .annotate(n=Sum("responses"), changes=Sum("changes"))
         )
+        if n
     }
     blocks: dict[datetime.date, Block] = {}
-    if any(day < today for day in counts):
+    stale: list[datetime.date] = []
+    if any(day < today for day in days):
         stored = BallotBlock.objects.filter(
             mapping_perspective=mapping_perspective, day__lt=today
-        ).values_list("day", "respondents", "picks", "units")
-        blocks = {
-            _day(day): (respondents, bytes(picks), bytes(units))
-            for day, respondents, picks, units in _fetch(stored)
-        }
-    stale = [day for day, block in blocks.items() if counts.get(day) != block[0]]
+        ).values_list("day", "respondents", "changes", "picks", "units")
+        for day, respondents, changes, picks, units in _fetch(stored):
+            if days.get(_day(day)) == (respondents, changes):
+                blocks[_day(day)] = (respondents, bytes(picks), bytes(units))
+            else:
+                stale.append(_day(day))
     if stale:
         BallotBlock.objects.filter(mapping_perspective=mapping_perspective, day__in=stale).delete()
-        for day in stale:
-            del blocks[day]
-    unread = [day for day in counts if day < today and day not in blocks]
+    unread = [day for day in days if day < today and day not in blocks]
     if unread:
         columns = len(questions) * picks_per_question
         for day, block in _read_packed(responses.filter(submitted_on__in=unread)).items():
-            blocks[day] = _seal(mapping_perspective, day, block, columns)
+            blocks[day] = _seal(mapping_perspective, day, block, columns, days[day][1])
     ordered = [(*blocks[day], True) for day in sorted(blocks)]
-    if any(day >= today for day in counts):
+    if any(day >= today for day in days):
         ordered.append((*_read_recent(responses.filter(submitted_on__gte=today)), False))
     return _assemble(questions, picks_per_question, ordered)
 
@@ -126,7 +139,10 @@ def _assemble(
                 part = rows[first : first + _COPY_ROWS]
                 end = start + first + part.shape[0]
                 by_question[:, :, start + first : end] = part.transpose(1, 2, 0)
-        units[start : start + count] = np.frombuffer(unit_bytes, dtype="<i8")
+        if by_column:
+            units[start : start + count] = unpack_units(unit_bytes, count)
+        else:
+            units[start : start + count] = np.frombuffer(unit_bytes, dtype="<i8")
         start += count
     return PerspectiveBallots(questions, by_question, units)
 
@@ -135,33 +151,43 @@ Block = tuple[int, bytes, bytes]
 
 
 def _read_recent(responses: QuerySet[Response]) -> Block:
-    """Today's responses as one block. Without their date: converting a date column costs more
-    per row than the rest of the row."""
-    rows = _fetch(responses.order_by("id").values_list("picks", "unit_id"))
-    units = np.fromiter(
-        (NO_UNIT if u is None else u for _p, u in rows), dtype="<i8", count=len(rows)
-    )
-    return (len(rows), b"".join(rows_picks for rows_picks, _u in rows), units.tobytes())
+    """Today's responses as one block, in the order of their content. Without their date:
+    converting a date column costs more per row than the rest of the row."""
+    return _in_order_of_content(_fetch(responses.order_by().values_list("picks", "unit_id")))
 
 
 def _read_packed(responses: QuerySet[Response]) -> dict[datetime.date, Block]:
-    """The given responses packed per day, in primary key order within a day."""
-    query = responses.order_by("submitted_on", "id").values_list("submitted_on", "picks", "unit_id")
-    rows = _fetch(query)
-    packed: dict[datetime.date, Block] = {}
-    for day, day_rows in itertools.groupby(rows, key=lambda row: row[0]):
-        day_list = list(day_rows)
-        units = np.fromiter(
-            (NO_UNIT if u is None else u for _d, _p, u in day_list),
-            dtype="<i8",
-            count=len(day_list),
-        )
-        packed[_day(day)] = (
-            len(day_list),
-            b"".join(bytes(p) for _d, p, _u in day_list),
-            units.tobytes(),
-        )
-    return packed
+    """The given responses packed per day, each day in the order of its content."""
+    query = responses.order_by("submitted_on").values_list("submitted_on", "picks", "unit_id")
+    return {
+        _day(day): _in_order_of_content([row[1:] for row in day_rows])
+        for day, day_rows in itertools.groupby(_fetch(query), key=lambda row: row[0])
+    }
+
+
+def _in_order_of_content(rows: list[tuple[Any, ...]]) -> Block:
+    """(picks, unit id) rows as a block sorted by their bytes: picks first, then unit.
+
+    The order of the arrays is then a function of the responses alone: the same on SQLite and
+    PostgreSQL, the same for today's rows as for their block after midnight, and the same after
+    a backup is restored, so everything seeded downstream (bootstrap intervals) gives the same
+    numbers for the same answers. It keeps no trace of the order of answering. One sort of
+    fixed-width records in numpy costs less than the database ordering by primary key."""
+    count = len(rows)
+    if not count:
+        return 0, b"", b""
+    picks = np.frombuffer(b"".join([p for p, _u in rows]), dtype="u1").reshape(count, -1)
+    width = picks.shape[1]
+    records = np.empty((count, width + 8), dtype="u1")
+    records[:, :width] = picks
+    records[:, width:] = (
+        np.fromiter((NO_UNIT if u is None else u for _p, u in rows), dtype="<i8", count=count)
+        .view("u1")
+        .reshape(count, 8)
+    )
+    order = np.argsort(records.view(f"V{width + 8}").ravel(), kind="stable")
+    ordered = records[order]
+    return count, ordered[:, :width].tobytes(), ordered[:, width:].tobytes()
 
 
 def _fetch(query: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
@@ -191,7 +217,11 @@ def _day(value: datetime.date | str) -> datetime.date:
 
 
 def _seal(
-    mapping_perspective: MappingPerspective, day: datetime.date, block: Block, columns: int
+    mapping_perspective: MappingPerspective,
+    day: datetime.date,
+    block: Block,
+    columns: int,
+    changes: int,
 ) -> Block:
     """Keep a day's block, and return it as kept: by column (every respondent's first pick of
     the first question, then their second pick, …), the layout `_assemble` copies in one piece
@@ -202,12 +232,14 @@ def _seal(
     positions = np.frombuffer(picks, dtype="<u2").reshape(respondents, columns).T
     narrow = positions.size and int(positions.max()) < 256
     picks = np.ascontiguousarray(positions, dtype="u1" if narrow else "<u2").tobytes()
+    units = pack_units(np.frombuffer(units, dtype="<i8"))
     try:
         with transaction.atomic():
             BallotBlock.objects.create(
                 mapping_perspective=mapping_perspective,
                 day=day,
                 respondents=respondents,
+                changes=changes,
                 picks=picks,
                 units=units,
             )
@@ -215,6 +247,32 @@ def _seal(
         # Another request sealed the same day a moment ago; its block holds the same rows.
         pass
     return respondents, picks, units
+
+
+def pack_units(units: np.ndarray) -> bytes:
+    """A block's unit ids as the distinct ids and a code per respondent: the number of distinct
+    ids (uint32), the ids (int64), then the codes, a byte each when there are at most 256
+    distinct ids (a unit tree is a few dozen units), else two or four. Eight bytes per
+    respondent become one, a fifth of what a block holds."""
+    distinct, codes = np.unique(units, return_inverse=True)
+    code_type = "u1" if len(distinct) <= 1 << 8 else "<u2" if len(distinct) <= 1 << 16 else "<u4"
+    return (
+        np.uint32(len(distinct)).astype("<u4").tobytes()
+        + distinct.astype("<i8").tobytes()
+        + codes.astype(code_type).tobytes()
+    )
+
+
+def unpack_units(packed: bytes, count: int) -> np.ndarray:
+    """The int64 unit id of each of `count` respondents from `pack_units`' bytes."""
+    distinct_count = int(np.frombuffer(packed, dtype="<u4", count=1)[0])
+    distinct = np.frombuffer(packed, dtype="<i8", count=distinct_count, offset=4)
+    if not count:
+        return np.empty(0, dtype=np.int64)
+    start = 4 + 8 * distinct_count
+    width = (len(packed) - start) // count
+    codes = np.frombuffer(packed, dtype={1: "u1", 2: "<u2", 4: "<u4"}[width], offset=start)
+    return distinct[codes]
 
 
 def analysis_catalogue(catalogue: ValueCatalogue) -> Catalogue:

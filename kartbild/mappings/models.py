@@ -232,9 +232,9 @@ class BallotBlock(models.Model):
     """The responses of one perspective and one past day, packed for reading in one piece.
 
     A cache, never the record: `ballots.load_ballots` builds a block for each day that has ended
-    and checks it against a count of that day's responses on every read, so a block that no
-    longer matches is rebuilt rather than trusted. Rows are packed in primary key order (random),
-    so a block keeps no more of the order of answering than the date already does."""
+    and checks it against the day's ResponseCount on every read, so a block whose day has changed
+    since is rebuilt rather than trusted. Rows are packed in the order of their content
+    (ballots._in_order_of_content), so a block keeps no order of answering at all."""
 
     mapping_perspective = models.ForeignKey(
         MappingPerspective, models.CASCADE, related_name="ballot_blocks"
@@ -245,8 +245,12 @@ class BallotBlock(models.Model):
     # response's second pick, … (ballots._seal), as uint16, or a byte per pick when every
     # position is below 256 (the length tells which).
     picks = models.BinaryField()
-    # Little-endian int64 unit primary keys, -1 where no unit was given.
+    # The unit primary key of each response (-1 where no unit was given), as the distinct keys
+    # and a small code per response (ballots.pack_units).
     units = models.BinaryField()
+    # The day's ResponseCount.changes when its responses were read: the block holds exactly the
+    # day's responses while that number has not moved.
+    changes = models.BigIntegerField()
 
     class Meta:
         constraints = [
@@ -257,6 +261,38 @@ class BallotBlock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mapping_perspective} – {self.day} ({self.respondents})"
+
+
+class ResponseCount(models.Model):
+    """How many responses a perspective has on a day, and how many times that day's responses
+    have changed, kept by the database itself: triggers on the response table (migration 0006)
+    add to it in the same transaction as every insert, delete and update, however it is made
+    (a submission, a paper import, a cascade, raw SQL). A day is spread over a few rows (shards)
+    so that concurrent submissions on PostgreSQL do not queue for one row's lock; a day's figures
+    are the sums over its shards.
+
+    It lets `ballots.load_ballots` know whether a day's BallotBlock is still exact by reading a
+    row or a few per day instead of counting every response."""
+
+    mapping_perspective = models.ForeignKey(MappingPerspective, models.CASCADE, related_name="+")
+    day = models.DateField()
+    shard = models.SmallIntegerField()
+    # Per shard these may go below zero (a delete is subtracted from the day's first shard);
+    # their sums over a day are exact.
+    responses = models.IntegerField()
+    # Rows inserted, deleted or updated: only ever grows, so a block sealed at one value cannot
+    # match again after a change, even one that leaves the count as it was.
+    changes = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mapping_perspective", "day", "shard"], name="one_response_count_per_shard"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mapping_perspective} – {self.day} ({self.shard})"
 
 
 class OpenAnswer(models.Model):

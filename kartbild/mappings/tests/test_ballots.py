@@ -9,8 +9,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
-from kartbild.mappings.ballots import NO_UNIT, load_ballots
+from kartbild.mappings.ballots import NO_UNIT, load_ballots, pack_units, unpack_units
 from kartbild.mappings.models import BallotBlock, Response
 from kartbild.organisations.models import Unit
 
@@ -72,7 +75,8 @@ def test_a_second_read_comes_from_the_blocks_in_few_queries(
     perspective: Any, django_assert_max_num_queries: Any
 ) -> None:
     first = load_ballots(perspective, 3, today=TODAY)
-    # Questions, counts per day, blocks, today's rows: nothing grows with the number of days.
+    # Questions, the day counters, blocks, today's rows: nothing grows with the number of days
+    # or of responses.
     with django_assert_max_num_queries(4):
         second = load_ballots(perspective, 3, today=TODAY)
 
@@ -88,6 +92,19 @@ def test_a_response_dated_back_after_packing_rebuilds_its_day(perspective: Any) 
 
     assert _rows(ballots) == _expected(perspective)
     assert BallotBlock.objects.get(day=day).respondents == 2
+
+
+def test_a_response_replaced_by_another_on_the_same_day_rebuilds_its_day(perspective: Any) -> None:
+    """The day's count is what it was; its change number is not."""
+    load_ballots(perspective, 3, today=TODAY)
+    day = TODAY - datetime.timedelta(days=3)
+    Response.objects.filter(mapping_perspective=perspective, submitted_on=day).delete()
+    _store(perspective, day, [[7, 7, 7] for _q in perspective.questions.all()])
+
+    ballots = load_ballots(perspective, 3, today=TODAY)
+
+    assert _rows(ballots) == _expected(perspective)
+    assert BallotBlock.objects.get(day=day).respondents == 1
 
 
 def test_a_deleted_response_leaves_no_trace_in_the_blocks(perspective: Any) -> None:
@@ -112,22 +129,32 @@ def test_a_day_with_every_response_deleted_loses_its_block(perspective: Any) -> 
     assert not BallotBlock.objects.filter(day=day).exists()
 
 
-def test_a_block_keeps_primary_key_order_not_the_order_of_answering(perspective: Any) -> None:
+def test_a_block_keeps_the_order_of_content_not_the_order_of_answering(perspective: Any) -> None:
     day = TODAY - datetime.timedelta(days=5)
-    stored = [
+    # Answered in descending order of content.
+    for i in reversed(range(6)):
         _store(perspective, day, [[i, i + 1, i + 2] for _q in perspective.questions.all()])
-        for i in range(6)
-    ]
     load_ballots(perspective, 3, today=TODAY)
 
     block = BallotBlock.objects.get(day=day)
     # Positions below 256: a byte per pick; by column, so the first column is every
     # response's first pick.
     first_picks = np.frombuffer(bytes(block.picks), dtype="u1").reshape(-1, 6)[0]
-    by_key = sorted(stored, key=lambda r: r.pk)
-    assert first_picks.tolist() == [
-        int(np.frombuffer(bytes(r.picks), dtype="<u2")[0]) for r in by_key
-    ]
+    assert first_picks.tolist() == list(range(6))
+
+
+def test_the_arrays_are_the_same_before_and_after_their_day_is_packed(perspective: Any) -> None:
+    """Seeded computations downstream (bootstrap intervals) must not move at midnight."""
+    unit = Unit.objects.get(code="A")
+    for i in (5, 1, 4, 1, 3):
+        _store(perspective, TODAY, [[i, 9 - i, 2] for _q in perspective.questions.all()], unit)
+    today = load_ballots(perspective, 3, today=TODAY)
+
+    tomorrow = load_ballots(perspective, 3, today=TODAY + datetime.timedelta(days=1))
+
+    assert BallotBlock.objects.filter(day=TODAY).exists()
+    assert np.array_equal(today.by_question, tomorrow.by_question)
+    assert np.array_equal(today.units, tomorrow.units)
 
 
 def test_an_empty_perspective_loads_as_empty_arrays(make_mapping: Any) -> None:
@@ -180,3 +207,25 @@ def test_a_block_keeps_a_byte_per_pick_unless_a_position_needs_two(perspective: 
     assert set(widths.values()) == {1}
     assert _rows(ballots) == _expected(perspective)
     assert _rows(load_ballots(perspective, 3, today=TODAY)) == _expected(perspective)
+
+
+@given(
+    units=arrays(
+        np.int64,
+        st.integers(0, 2000),
+        elements=st.one_of(st.just(NO_UNIT), st.integers(1, 2**40), st.integers(1, 70_000)),
+    )
+)
+def test_unit_ids_survive_packing_however_many_and_large(units: np.ndarray) -> None:
+    unpacked = unpack_units(pack_units(units), len(units))
+
+    assert unpacked.dtype == np.int64
+    assert np.array_equal(unpacked, units)
+
+
+def test_a_block_keeps_a_byte_per_unit_for_a_unit_tree(perspective: Any) -> None:
+    load_ballots(perspective, 3, today=TODAY)
+
+    block = BallotBlock.objects.get(day=TODAY - datetime.timedelta(days=2))
+    # Two distinct ids (the unit and none): a count, two int64 ids, a byte per response.
+    assert len(bytes(block.units)) == 4 + 2 * 8 + block.respondents
