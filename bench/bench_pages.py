@@ -149,13 +149,29 @@ def writer(database_url: str) -> None:
         print("ok", flush=True)
 
 
+def _server_cpu(master: int) -> float:
+    """CPU seconds (user and system) used so far by the gunicorn master and its workers, read
+    from /proc: what the web tier spent, whatever else the shared machine was doing."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # a process that ended while we looked
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if master in (pid, parent):
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def _timed_get(browser: Browser, path: str) -> float:
     started = time.perf_counter()
     browser.request("GET", path)
     return time.perf_counter() - started
 
 
-def _load(port: int, state: dict[str, Any], write: Any) -> dict[str, Any]:
+def _load(port: int, master: int, state: dict[str, Any], write: Any) -> dict[str, Any]:
     name, value = state["cookie"]
     clients = [Browser(port, {name: value}) for _ in range(CLIENTS)]
     paths = [state[PAGES[i % len(PAGES)]] for i in range(CLIENTS)]
@@ -179,11 +195,22 @@ def _load(port: int, state: dict[str, Any], write: Any) -> dict[str, Any]:
         for thread in threads:
             thread.join()
 
+    # Every client's connection (and so every worker process that serves one) has served its
+    # page once before the cold rounds: a worker's first request imports the whole application
+    # (its URL configuration loads every app, 2-3 s), which is what "first after start"
+    # measures, not what a new response costs.
+    wave({page: [] for page in PAGES}, 1, threading.Barrier(CLIENTS))
+    started = _server_cpu(master)
     for _round in range(COLD_ROUNDS):
         write()
         wave(cold, 1, threading.Barrier(CLIENTS))
+    between = _server_cpu(master)
     wave(warm, REQUESTS, threading.Barrier(CLIENTS))
-    return {"first": first, "cold": cold, "warm": warm}
+    cpu = {
+        "cold": (between - started) / (COLD_ROUNDS * CLIENTS),
+        "warm": (_server_cpu(master) - between) / (REQUESTS * CLIENTS),
+    }
+    return {"first": first, "cold": cold, "warm": warm, "cpu": cpu}
 
 
 def measure(database_url: str, database: str) -> dict[str, Any]:
@@ -226,7 +253,7 @@ def measure(database_url: str, database: str) -> dict[str, Any]:
 
     try:
         _wait_for(port, server)
-        result = _load(port, state, write)
+        result = _load(port, server.pid, state, write)
     finally:
         if writer_process.stdin is not None:
             writer_process.stdin.close()
@@ -274,9 +301,13 @@ def run() -> str:
         f"unit tree of {DEPARTMENTS} departments × {UNITS_PER_DEPARTMENT} units; gunicorn "
         f"({WORKERS} workers × {THREADS} threads, production settings) on loopback; {CLIENTS}",
         "signed-in analysts at once, half on the kartbild overview and half on a department's",
-        f"unit page. Cold: {COLD_ROUNDS} rounds of one new response (stored by another process)",
-        f"followed by every client requesting its page at the same moment. Warm: {REQUESTS}",
-        "requests per client in a row. Milliseconds per request, as the client sees it:",
+        "unit page. First after start: the first request of each page, which computes the report",
+        "from the stored answers. Then every client requests its page once (so that each worker",
+        "process has loaded the application; not measured). Cold: "
+        f"{COLD_ROUNDS} rounds of one new response",
+        "(stored by another process) followed by every client requesting its page at the same",
+        f"moment. Warm: {REQUESTS} requests per client in a row. Milliseconds per request, as the",
+        "client sees it:",
         "",
         "| database | page | first after start | cold p50 / p95 / p99 | warm p50 / p95 / p99 |",
         "|---|---|---:|---:|---:|",
@@ -291,6 +322,20 @@ def run() -> str:
                 + " / ".join(_ms(percentile(warm, s)) for s in (0.5, 0.95, 0.99))
                 + " |"
             )
+    lines += [
+        "",
+        "CPU time of the web processes (gunicorn's master and workers, from /proc; not the",
+        "clients, not PostgreSQL's server), per request, averaged over both pages: what the",
+        "figures above would come to on an otherwise idle machine is bounded below by this.",
+        "",
+        "| database | cold | warm |",
+        "|---|---:|---:|",
+    ]
+    for result in results:
+        lines.append(
+            f"| {result['database']} | {_ms(result['cpu']['cold'])} ms | "
+            f"{_ms(result['cpu']['warm'])} ms |"
+        )
     end = os.getloadavg()
     lines += [
         "",

@@ -10,12 +10,14 @@ Django's cache under the report's fingerprint (a hash of the answers, the catalo
 the policy), the chart, its subject and the language; a new answer changes the fingerprint, so a
 stale chart is never served.
 
-How they are drawn: the charts of the exports (the values plot, the level distribution, jumps
-and drops, the unit heat map) are boxes, marks and texts laid out here in points and written as
-SVG or painted as PNG by `reports.drawing`, in a few milliseconds each. Matplotlib drew them in
-50-600 ms each (it measures and renders every text as an object of its own), which was most of
-the time of a cold export; it still draws the type distribution, which only the pages show.
-docs/reports.md has the figures.
+How they are drawn: every chart (the values plot, the level distribution, jumps and drops, the
+type distribution, the unit heat map) is boxes, marks and texts laid out here in points and
+written as SVG or painted as PNG by `reports.drawing`, in a few milliseconds each. Matplotlib
+drew them in 50-600 ms each (it measures and renders every text as an object of its own), which
+was most of the time of a cold export and of a page's first visit after a new response.
+docs/reports.md has the figures. Matplotlib is still imported for the heat map's colour map, and
+its settings below are those of the other apps' matplotlib charts (steering's trend chart),
+which use `presentational` from here.
 
 Accessibility: the Okabe-Ito palette (distinguishable with every common colour vision
 deficiency), and nothing is told by colour alone: limiting values are triangles and hatched bars,
@@ -28,7 +30,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 import math
 import re
 from collections.abc import Callable
@@ -42,9 +43,6 @@ matplotlib.use("Agg")
 from django.core.cache import cache  # noqa: E402
 from django.utils.translation import get_language  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
 
 from kartbild.analysis.ballots import QuestionKind  # noqa: E402
 from kartbild.reports import drawing  # noqa: E402
@@ -60,7 +58,7 @@ from kartbild.reports.report import (  # noqa: E402
 # inches like the matplotlib ones.
 INCH = 72.0
 # Bump when a drawing changes, so that cached charts of the old look are not served.
-CHART_VERSION = 6
+CHART_VERSION = 7
 # Charts of a mapping change only when answers arrive (which changes the key); a day keeps the
 # cache from holding charts of mappings nobody looks at any more.
 CACHE_SECONDS = 24 * 3600
@@ -77,11 +75,13 @@ PURPLE = "#CC79A7"
 INK = "#1b1f24"
 GREY = "#6b7280"
 LIGHT = "#eef0f3"
-TYPE_STYLE = {
-    "I": (BLUE, ""),
-    "R": (ORANGE, "--"),
-    "O": (GREEN, "//"),
-    "S": (PURPLE, "xx"),
+# The four value types: a colour and a hatching each (none, level lines, rising lines,
+# crossed lines), so that the type distribution does not rely on colour alone.
+TYPE_STYLE: dict[str, tuple[str, drawing.Pattern | None]] = {
+    "I": (BLUE, None),
+    "R": (ORANGE, "level"),
+    "O": (GREEN, "rising"),
+    "S": (PURPLE, "crossed"),
 }
 LIMITING_HATCH = "////"
 
@@ -172,67 +172,9 @@ def chart_png(chart: Chart, dpi: int = 150) -> bytes:
     return data
 
 
-def _svg_of(draw: Callable[[], Figure]) -> Callable[[], str]:
-    def svg() -> str:
-        buffer = io.StringIO()
-        draw().savefig(buffer, format="svg", metadata={"Date": None})
-        return presentational(buffer.getvalue())
-
-    return svg
-
-
-def _png_of(draw: Callable[[], Figure]) -> Callable[[int], bytes]:
-    def png(dpi: int) -> bytes:
-        buffer = io.BytesIO()
-        draw().savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-        return buffer.getvalue()
-
-    return png
-
-
-def new_figure(width: float, height: float) -> Figure:
-    """An empty figure of `width` x `height` inches on its own Agg canvas. Not through pyplot:
-    pyplot keeps a registry of open figures (which costs time and is not safe in the export
-    thread of a web process), and nothing here is ever shown in a window."""
-    figure = Figure(figsize=(width, height))
-    FigureCanvasAgg(figure)
-    return figure
-
-
-def place_axes(
-    figure: Figure, left: float, right: float, bottom: float, top: float, wspace: float = 0.2
-) -> None:
-    """Margins around the axes in inches. Matplotlib's `tight_layout` finds them by measuring
-    every text of the figure, which costs as much as drawing it; here the margins are set from
-    the few labels that decide them (`text_width`)."""
-    width, height = figure.get_size_inches()
-    figure.subplots_adjust(
-        left=left / width,
-        right=1 - right / width,
-        bottom=bottom / height,
-        top=1 - top / height,
-        wspace=wspace,
-    )
-
-
-def text_width(texts: list[str], size: float) -> float:
-    """The width in inches of the widest of `texts` in the charts' font at `size` points."""
-    return max([drawing.text_width(text, size) for text in texts] + [0.0]) / INCH
-
-
-# What a tick label needs besides its text: tick length and padding (3.5 + 3.5 points) and a
-# little air to the figure's edge.
-TICK_ROOM = 0.25
-
-
 def _cache_key(name: str, key: str) -> str:
     subject = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
     return f"chart:{CHART_VERSION}:{get_language() or 'sv'}:{name}:{subject}"
-
-
-def _chart(name: str, key: str, title: str, description: str, draw: Callable[[], Figure]) -> Chart:
-    """A chart drawn with matplotlib by `draw`."""
-    return Chart(name, title, description, _cache_key(name, key), _svg_of(draw), _png_of(draw))
 
 
 def _percent(share: float) -> str:
@@ -615,57 +557,98 @@ def types_chart(report: KartbildReport, perspective: PerspectiveReport) -> Chart
         + "."
     )
 
-    def draw() -> Figure:
-        figure = new_figure(7.5, 0.55 * len(questions) + 1.3)
-        axes = figure.subplots()
-        rows = list(range(len(questions)))[::-1]
-        for y, q in zip(rows, questions, strict=True):
-            left = 0
+    def scene() -> drawing.Scene:
+        # Points: a stacked bar per question, the first on top, each type's part labelled with
+        # its letter and count on a white ground; the count axis below, the legend at the foot.
+        labels = [_column_name(q.key.kind) for q in questions]
+        result = drawing.Scene(7.5 * INCH, (0.55 * len(questions) + 1.3) * INCH)
+        left = max([drawing.text_width(label, 10) for label in labels] + [0]) + 18
+        right, top, bottom = 11.0, 11.0, 65.5
+        width, height = result.width - left - right, result.height - top - bottom
+        row = height / (len(questions) + 0.2) if questions else height
+        most = max([sum(t.count for t in q.types) for q in questions] + [1]) * 1.05
+        scale = width / most
+        for i, (q, label) in enumerate(zip(questions, labels, strict=True)):
+            middle = top + (i + 0.6) * row
+            start = 0
             for t in q.types:
                 if not t.count:
                     continue
-                colour, hatch = TYPE_STYLE[t.type]
-                axes.barh(
-                    y, t.count, left=left, color=colour, hatch=hatch, edgecolor=INK, linewidth=0.6
+                colour, pattern = TYPE_STYLE[t.type]
+                result.boxes.append(
+                    drawing.Box(
+                        left + start * scale,
+                        middle - 0.4 * row,
+                        t.count * scale,
+                        0.8 * row,
+                        colour,
+                        INK,
+                        0.6,
+                        hatch=pattern is not None,
+                        pattern=pattern or "rising",
+                    )
                 )
-                axes.text(
-                    left + t.count / 2,
-                    y,
-                    f"{t.type} {t.count}",
-                    ha="center",
-                    va="center",
-                    fontsize=8.5,
-                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85},
+                text = f"{t.type} {t.count}"
+                centre = left + (start + t.count / 2) * scale
+                half = drawing.text_width(text, 8.5) / 2 + 1.5
+                result.frames.append(
+                    drawing.Box(centre - half, middle - 6.5, 2 * half, 13, "#ffffff", radius=2)
                 )
-                left += t.count
-        axes.set_yticks(rows)
-        axes.set_yticklabels([_column_name(q.key.kind) for q in questions])
-        axes.set_xlabel(_("antal bland de mest valda värdena"), fontsize=8)
-        axes.spines[["top", "right"]].set_visible(False)
+                result.texts.append(drawing.Text(centre, middle, text, 8.5, anchor="middle"))
+                start += t.count
+            result.texts.append(drawing.Text(left - 7, middle, label, 10, anchor="end"))
+            result.lines.append(drawing.Line(left - 3.5, middle, left, middle, INK, 0.8))
+        base = top + height
+        result.lines.append(drawing.Line(left, top, left, base, INK, 0.8))
+        result.lines.append(drawing.Line(left, base, left + width, base, INK, 0.8))
+        for tick in drawing.ticks(most):
+            x = left + tick * scale
+            result.lines.append(drawing.Line(x, base, x, base + 3.5, INK, 0.8))
+            result.texts.append(
+                drawing.Text(x, base + 14, f"{tick:g}", 10, anchor="middle", baseline="alphabetic")
+            )
+        result.texts.append(
+            drawing.Text(
+                left + width / 2,
+                base + 27,
+                _("antal bland de mest valda värdena"),
+                8,
+                anchor="middle",
+                baseline="alphabetic",
+            )
+        )
+        # The legend, centred under the axis: each type's colour and hatching, letter and name.
         names = questions[0].types if questions else ()
-        figure.legend(
-            handles=[
-                Patch(
-                    facecolor=TYPE_STYLE[t.type][0],
-                    hatch=TYPE_STYLE[t.type][1],
-                    edgecolor=INK,
-                    label=f"{t.type} {t.name}",
+        entries = [(TYPE_STYLE[t.type], f"{t.type} {t.name}") for t in names]
+        widths = [20 + 6 + drawing.text_width(text, 8.5) for _style, text in entries]
+        x = (result.width - sum(widths) - 20 * max(len(entries) - 1, 0)) / 2
+        y = result.height - 14
+        for ((colour, pattern), text), entry_width in zip(entries, widths, strict=True):
+            result.boxes.append(
+                drawing.Box(
+                    x,
+                    y - 4.5,
+                    20,
+                    9,
+                    colour,
+                    INK,
+                    0.6,
+                    hatch=pattern is not None,
+                    pattern=pattern or "rising",
                 )
-                for t in names
-            ],
-            loc="lower center",
-            ncol=4,
-            frameon=False,
-            fontsize=8.5,
-        )
-        labels = [_column_name(q.key.kind) for q in questions]
-        place_axes(
-            figure, left=text_width(labels, 10) + TICK_ROOM, right=0.15, bottom=0.91, top=0.15
-        )
-        return figure
+            )
+            result.texts.append(drawing.Text(x + 26, y, text, 8.5))
+            x += entry_width + 20
+        return result
 
-    return _chart(
-        "types", f"{report.fingerprint}:{perspective.perspective}", title, description, draw
+    key = f"{report.fingerprint}:{perspective.perspective}"
+    return Chart(
+        "types",
+        title,
+        description,
+        _cache_key("types", key),
+        lambda: drawing.svg(scene()),
+        lambda dpi: drawing.png(scene(), dpi),
     )
 
 

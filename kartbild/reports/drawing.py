@@ -30,6 +30,15 @@ HATCH_WIDTH = 0.8
 
 Anchor = Literal["start", "middle", "end"]
 Baseline = Literal["middle", "alphabetic"]
+# How a hatched box is hatched: lines rising to the right (limiting shares), level lines, or
+# both diagonals. The type distribution tells its four value types apart by colour and by
+# these, so that it does not rely on colour alone.
+Pattern = Literal["rising", "level", "crossed"]
+_PATTERN_IDS: dict[str, str] = {
+    "rising": "hatch",
+    "level": "hatch-level",
+    "crossed": "hatch-crossed",
+}
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,7 @@ class Box:
     hatch: bool = False
     # Rounded corners of this radius.
     radius: float = 0.0
+    pattern: Pattern = "rising"
 
 
 @dataclass(frozen=True)
@@ -138,13 +148,29 @@ def svg(scene: Scene) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}pt" height="{height}pt" '
         f'viewBox="0 0 {width} {height}" version="1.1">',
     ]
-    if any(box.hatch for box in scene.boxes):
-        parts.append(
-            f'<defs><pattern id="hatch" patternUnits="userSpaceOnUse" width="{step}" '
-            f'height="{step}"><path d="M0 {step} L{step} 0 M-1 1 L1 -1 M{_number(HATCH_STEP - 1)} '
-            f'{_number(HATCH_STEP + 1)} L{_number(HATCH_STEP + 1)} {_number(HATCH_STEP - 1)}" '
-            f'stroke="{INK}" stroke-width="{_number(HATCH_WIDTH)}"/></pattern></defs>'
-        )
+    rising = (
+        f"M0 {step} L{step} 0 M-1 1 L1 -1 M{_number(HATCH_STEP - 1)} "
+        f"{_number(HATCH_STEP + 1)} L{_number(HATCH_STEP + 1)} {_number(HATCH_STEP - 1)}"
+    )
+    falling = (
+        f"M0 0 L{step} {step} M-1 {_number(HATCH_STEP - 1)} L1 {_number(HATCH_STEP + 1)} "
+        f"M{_number(HATCH_STEP - 1)} -1 L{_number(HATCH_STEP + 1)} 1"
+    )
+    paths = {
+        "rising": rising,
+        "level": f"M0 {_number(HATCH_STEP / 2)} L{step} {_number(HATCH_STEP / 2)}",
+        "crossed": f"{rising} {falling}",
+    }
+    used = {box.pattern for box in scene.boxes if box.hatch}
+    if used:
+        parts.append("<defs>")
+        for pattern in sorted(used):
+            parts.append(
+                f'<pattern id="{_PATTERN_IDS[pattern]}" patternUnits="userSpaceOnUse" '
+                f'width="{step}" height="{step}"><path d="{paths[pattern]}" '
+                f'stroke="{INK}" stroke-width="{_number(HATCH_WIDTH)}"/></pattern>'
+            )
+        parts.append("</defs>")
     parts.append(f'<rect width="{width}" height="{height}" fill="#ffffff"/>')
     parts += [_svg_box(box) for box in scene.boxes]
     for line in scene.lines:
@@ -201,7 +227,7 @@ def _svg_box(box: Box) -> str:
     )
     shape = f'<rect {geometry} fill="{box.fill}"{stroke}/>'
     if box.hatch:
-        shape += f'<rect {geometry} fill="url(#hatch)"{stroke}/>'
+        shape += f'<rect {geometry} fill="url(#{_PATTERN_IDS[box.pattern]})"{stroke}/>'
     return shape
 
 
@@ -299,9 +325,17 @@ def _paint_box(image: Image.Image, draw: ImageDraw.ImageDraw, box: Box, scale: f
         tile = Image.new("RGB", (right - left, bottom - top), box.fill)
         lines = ImageDraw.Draw(tile)
         step, height = max(2, px(HATCH_STEP)), bottom - top
-        # Lines rising to the right, on the same grid as the SVG pattern.
-        for start in range(-height - (left % step), right - left + step, step):
-            lines.line((start, height, start + height, 0), fill=INK, width=max(1, px(HATCH_WIDTH)))
+        width = max(1, px(HATCH_WIDTH))
+        if box.pattern == "level":
+            for y in range(step // 2 - (top % step), height, step):
+                lines.line((0, y, right - left, y), fill=INK, width=width)
+        else:
+            # Lines rising to the right (and for "crossed" falling too), on the same grid as
+            # the SVG pattern.
+            for start in range(-height - (left % step), right - left + step, step):
+                lines.line((start, height, start + height, 0), fill=INK, width=width)
+                if box.pattern == "crossed":
+                    lines.line((start, 0, start + height, height), fill=INK, width=width)
         image.paste(tile, (left, top))
     if box.stroke and box.stroke_width:
         # The stroke centred on the box's edge, as in SVG.

@@ -124,7 +124,7 @@ class CachedReport(models.Model):
     perspective, the mapping's settings and state, the unit tree, the catalogue version's
     values, the invitation codes and the anonymity policy), read on every request, so a report
     is never served once any of those changed; rows of other versions are deleted when a new
-    version is stored. `document` is the pickled `report.KartbildReport`, compressed (a few KB):
+    version is stored. `document` is the pickled `report.KartbildReport` (about 10 KB):
     numbers that have already passed the anonymity gate, never individual answers."""
 
     mapping = models.ForeignKey(Mapping, models.CASCADE, related_name="+")

@@ -36,18 +36,20 @@ be paired).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 import pickle
 import threading
-import zlib
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -131,26 +133,38 @@ class ValueInfo:
         return self.name_en if (get_language() or "sv").startswith("en") else self.name_sv
 
 
+# The level and type names by language: every question of every unit's report names them, and a
+# report of 60 units asked gettext for them some 4,000 times.
+_level_names: dict[str, tuple[str, ...]] = {}
+_type_names: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
 def level_names() -> tuple[str, ...]:
     """DESIGN.md's seven levels, level 1 first."""
-    return (
-        _("Trygghet och överlevnad"),
-        _("Relationer och tillhörighet"),
-        _("Prestation och självkänsla"),
-        _("Förnyelse och lärande"),
-        _("Gemensam riktning och tillit"),
-        _("Samverkan och att göra skillnad"),
-        _("Samhällsansvar och framtid"),
-    )
+    language = get_language() or ""
+    if language not in _level_names:
+        _level_names[language] = (
+            _("Trygghet och överlevnad"),
+            _("Relationer och tillhörighet"),
+            _("Prestation och självkänsla"),
+            _("Förnyelse och lärande"),
+            _("Gemensam riktning och tillit"),
+            _("Samverkan och att göra skillnad"),
+            _("Samhällsansvar och framtid"),
+        )
+    return _level_names[language]
 
 
 def type_names() -> dict[str, str]:
-    return {
-        "I": _("Individ"),
-        "R": _("Relation"),
-        "O": _("Organisation"),
-        "S": _("Samhälle"),
-    }
+    language = get_language() or ""
+    if language not in _type_names:
+        _type_names[language] = (
+            ("I", _("Individ")),
+            ("R", _("Relation")),
+            ("O", _("Organisation")),
+            ("S", _("Samhälle")),
+        )
+    return dict(_type_names[language])
 
 
 def band_label(band: LimitingBand) -> str:
@@ -537,13 +551,22 @@ def kartbild_report(mapping: Mapping | MappingData, unit: Unit | None = None) ->
 
 # Bump when the report dataclasses or what goes into them change, so that reports pickled by an
 # older version of the code are never read.
-REPORT_FORMAT = 1
+REPORT_FORMAT = 2
 # When a report has to be computed, the reports of every unit are computed and stored with it
 # (about a millisecond each once the answers are loaded), so that the next unit page visited
 # does not read every answer again; above this many units only the page asked for is.
 UNITS_AT_ONCE = 200
-# One computation per mapping at a time in a process: the requests that arrive together after a
-# new response wait for the first and read what it stored, rather than all computing it.
+# One computation per mapping and version at a time, in all web processes together: the requests
+# that arrive together after a new response wait for the first and read what it stored, rather
+# than all computing the same report side by side on the same cores. The first claims the
+# computation with a row of its own in CachedReport (language CLAIM + the language: never a
+# language code, so never read as a report); the others poll for the report every
+# CLAIM_POLL seconds. A claim older than CLAIM_PATIENCE seconds (its process died, or the
+# database is very slow) is not waited for: the request computes the report itself.
+CLAIM = "~"
+CLAIM_POLL = 0.02
+CLAIM_PATIENCE = 20.0
+# Within a process the waiting is a lock, which wakes a waiter the moment the report is there.
 _computing: dict[int, threading.Lock] = {}
 _computing_guard = threading.Lock()
 
@@ -627,8 +650,10 @@ def cached_kartbild_report(
 ) -> KartbildReport:
     """`kartbild_report(mapping, unit)` in the active language, taken from the database when it
     was computed for the same `state.version`, else computed and stored there for every web
-    process (models.CachedReport)."""
-    language = (get_language() or "sv")[:8]
+    process (models.CachedReport). Only one request in all processes computes a version; the
+    others wait for it (see CLAIM) and are then served the report of the very version they
+    read, never an older one."""
+    language = (get_language() or "sv")[:7]
     scope = unit.pk if unit is not None else 0
     found = _stored_report(mapping, state.version, language, scope)
     if found is not None:
@@ -637,37 +662,115 @@ def cached_kartbild_report(
         lock = _computing.setdefault(mapping.pk, threading.Lock())
     with lock:
         found = _stored_report(mapping, state.version, language, scope)
+        if found is None and not _claim(mapping, state.version, language):
+            found = _wait_for_report(mapping, state.version, language, scope)
         if found is not None:
             return found
-        data = load_mapping(mapping)
-        reports = {0: kartbild_report(data)}
-        units = [n.unit for n in data.tree.walk()] if len(data.tree.units) <= UNITS_AT_ONCE else []
-        if unit is not None and unit.pk in data.tree.units:
-            units.append(unit)
-        for each in units:
-            reports[each.pk] = kartbild_report(data, unit=each)
-        rows = [
-            CachedReport(
-                mapping=mapping,
-                version=state.version,
-                language=language,
-                scope=key,
-                document=zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1),
-            )
-            for key, value in reports.items()
-        ]
         try:
-            with transaction.atomic():
-                CachedReport.objects.filter(mapping=mapping).exclude(version=state.version).delete()
-                CachedReport.objects.bulk_create(rows, ignore_conflicts=True)
-        except DatabaseError:
-            # Keeping the report is only a saving: the page is shown all the same (a busy
-            # SQLite file may refuse the write), and the next request tries again.
-            logger.warning("could not store the reports of mapping %s", mapping.pk, exc_info=True)
+            data, reports = _compute_reports(mapping, unit)
+            _store_reports(mapping, state.version, language, reports)
+        finally:
+            # Stored or failed, nobody is to wait for this claim any more (the waiters compute
+            # themselves when they find neither the report nor the claim).
+            _release(mapping, state.version, language)
     if scope in reports:
         return reports[scope]
     assert unit is not None
     return kartbild_report(data, unit=unit)
+
+
+def _compute_reports(
+    mapping: Mapping, unit: Unit | None
+) -> tuple[MappingData, dict[int, KartbildReport]]:
+    """Read the answers once and compute the organisation's report, every unit's (up to
+    UNITS_AT_ONCE units) and `unit`'s, by scope."""
+    data = load_mapping(mapping)
+    reports = {0: kartbild_report(data)}
+    units = [n.unit for n in data.tree.walk()] if len(data.tree.units) <= UNITS_AT_ONCE else []
+    if unit is not None and unit.pk in data.tree.units:
+        units.append(unit)
+    for each in units:
+        reports[each.pk] = kartbild_report(data, unit=each)
+    return data, reports
+
+
+def _store_reports(
+    mapping: Mapping, version: str, language: str, reports: dict[int, KartbildReport]
+) -> None:
+    """Keep `reports` for every process, and delete the rows (reports and claims) of other
+    versions in the same transaction."""
+    rows = [
+        CachedReport(
+            mapping=mapping,
+            version=version,
+            language=language,
+            scope=key,
+            # Not compressed: zlib took twice as long as pickling, on the path every request
+            # after a new response waits on, to save a few KB a row.
+            document=pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL),
+        )
+        for key, value in reports.items()
+    ]
+    try:
+        with transaction.atomic():
+            CachedReport.objects.filter(mapping=mapping).exclude(version=version).delete()
+            CachedReport.objects.bulk_create(rows, ignore_conflicts=True)
+    except DatabaseError:
+        # Keeping the report is only a saving: the page is shown all the same (a busy SQLite
+        # file may refuse the write), and the next request tries again.
+        logger.warning("could not store the reports of mapping %s", mapping.pk, exc_info=True)
+
+
+def _claim(mapping: Mapping, version: str, language: str) -> bool:
+    """Claim the computation of `version` in `language` for this request: True when no other
+    request (in any process) holds a fresh claim on it."""
+    claim = CLAIM + language
+    stale = timezone.now() - datetime.timedelta(seconds=CLAIM_PATIENCE)
+    try:
+        with transaction.atomic():
+            # A claim that outlived its patience is taken over, not waited for again.
+            CachedReport.objects.filter(
+                mapping=mapping, version=version, language=claim, created_at__lt=stale
+            ).delete()
+            CachedReport.objects.create(
+                mapping=mapping, version=version, language=claim, scope=0, document=b""
+            )
+    except IntegrityError:
+        return False
+    except DatabaseError:
+        # A busy database that refuses the claim: compute rather than wait for nobody.
+        return True
+    return True
+
+
+def _release(mapping: Mapping, version: str, language: str) -> None:
+    try:
+        CachedReport.objects.filter(
+            mapping=mapping, version=version, language=CLAIM + language
+        ).delete()
+    except DatabaseError:
+        # Left behind, the claim goes stale after CLAIM_PATIENCE or with the next version.
+        logger.warning("could not release the claim on mapping %s", mapping.pk, exc_info=True)
+
+
+def _wait_for_report(
+    mapping: Mapping, version: str, language: str, scope: int
+) -> KartbildReport | None:
+    """The report of `version` once the request holding the claim has stored it, or None when
+    the claim is gone or stale without a report (the caller computes it)."""
+    deadline = time.monotonic() + CLAIM_PATIENCE
+    while time.monotonic() < deadline:
+        time.sleep(CLAIM_POLL)
+        found = _stored_report(mapping, version, language, scope)
+        if found is not None:
+            return found
+        claimed = CachedReport.objects.filter(
+            mapping=mapping, version=version, language=CLAIM + language
+        ).exists()
+        if not claimed:
+            # Stored by a newer version's request (which deletes older rows) or never: compute.
+            return _stored_report(mapping, version, language, scope)
+    return None
 
 
 def _stored_report(
@@ -684,7 +787,7 @@ def _stored_report(
         return None
     try:
         # Written by this module a moment ago, in the application's own database.
-        found = pickle.loads(zlib.decompress(bytes(document)))  # noqa: S301
+        found = pickle.loads(bytes(document))  # noqa: S301
     except Exception:  # noqa: BLE001 - a row this code cannot read is computed again
         return None
     return found if isinstance(found, KartbildReport) else None

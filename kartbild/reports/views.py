@@ -8,10 +8,12 @@ their own unit subtree. Another organisation's mapping or unit is 404, a role th
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -21,7 +23,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.safestring import mark_safe
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy, gettext_noop
 from django.utils.translation import gettext as _
 
@@ -43,6 +46,7 @@ ANALYSIS_ROLES = (Role.ADMIN, Role.ANALYST)
 CACHE_SECONDS = 24 * 3600
 # A reference table is a few hundred lines; anything much larger is not one.
 MAX_REFERENCE_BYTES = 1_000_000
+TEMPLATES = Path(__file__).resolve().parent / "templates" / "reports"
 
 
 def _figure(chart: charts.Chart, element_id: str) -> dict[str, Any]:
@@ -78,18 +82,68 @@ def _render(
     )
 
 
+# Requests of one process that render the same body wait for the first (see `_body`); a pool of
+# its own, apart from `_DRAWING`, which a body's rendering takes inside.
+_RENDERING = tuple(threading.Lock() for _ in range(16))
+
+
+@functools.cache
+def _templates_digest() -> str:
+    """A hash of this app's page templates, so that a changed template (a deploy) is never
+    served from a body rendered by the old one, even from a cache shared by processes."""
+    digest = hashlib.blake2b(digest_size=8)
+    for path in sorted(TEMPLATES.glob("*.html")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _body(
+    template: str, state: report.AnswersState, subject: str, context: Callable[[], dict[str, Any]]
+) -> SafeString:
+    """The part of a kartbild page that shows the report, rendered once per version of the
+    answers (`state.version`), subject and language and then taken from the cache: rendering
+    the tables and charts of a report is most of a warm page's time. The part is the same for
+    every reader allowed to see it (nothing of the user, the session or a form is in it); the
+    page around it (navigation, links to the units the reader may see) is rendered per request."""
+    key = hashlib.blake2b(
+        f"{_templates_digest()}:{charts.CHART_VERSION}:{template}:{state.version}:"
+        f"{get_language()}:{subject}".encode(),
+        digest_size=16,
+    ).hexdigest()
+    html = cache.get(f"reports:body:{key}")
+    if not isinstance(html, str):
+        # Right after a new response every request of the page misses at once: the first
+        # renders, the others of this process wait for it and read what it kept.
+        with _RENDERING[int(key[:4], 16) % len(_RENDERING)]:
+            html = cache.get(f"reports:body:{key}")
+            if not isinstance(html, str):
+                html = render_to_string(template, context())
+                cache.set(f"reports:body:{key}", html, CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by our own template, which escapes
+
+
 @login_required
 def overview(request: HttpRequest, org: str, mapping_id: int) -> HttpResponse:
     membership, mapping = access_mapping(request, org, mapping_id, *ORGANISATION_ROLES)
     state = report.answers_state(mapping)
-    kartbild = report.cached_kartbild_report(mapping, state)
+    body = _body(
+        "reports/overview_body.html",
+        state,
+        f"{mapping.organisation.slug}:overview",
+        lambda: {
+            "report": report.cached_kartbild_report(mapping, state),
+            "organisation": mapping.organisation,
+            "mapping": mapping,
+        },
+    )
     return _render(
         request,
         "reports/overview.html",
         membership,
         mapping,
         state.perspectives,
-        report=kartbild,
+        body=body,
         page="overview",
     )
 
@@ -153,20 +207,25 @@ def perspective(request: HttpRequest, org: str, mapping_id: int, perspective: st
     if perspective not in Perspective.values:
         raise Http404
     state = report.answers_state(mapping)
-    kartbild = report.cached_kartbild_report(mapping, state)
-    found = kartbild.perspective(perspective)
-    if found is None:
+    if perspective not in state.perspectives:
         raise Http404
+
+    def context() -> dict[str, Any]:
+        kartbild = report.cached_kartbild_report(mapping, state)
+        found = kartbild.perspective(perspective)
+        assert found is not None  # the report has every perspective of the mapping
+        return {"report": kartbild, **_perspective_context(kartbild, found, perspective)}
+
+    body = _body("reports/perspective_body.html", state, f"perspective:{perspective}", context)
     return _render(
         request,
         "reports/perspective.html",
         membership,
         mapping,
         state.perspectives,
-        report=kartbild,
+        body=body,
         page=perspective,
-        heading=found.label,
-        **_perspective_context(kartbild, found, perspective),
+        heading=report.perspective_label(perspective),
     )
 
 
@@ -179,29 +238,34 @@ def unit(request: HttpRequest, org: str, mapping_id: int, unit_id: int) -> HttpR
     if visible is not None and found.pk not in visible:
         raise PermissionDenied
     state = report.answers_state(mapping)
-    kartbild = report.cached_kartbild_report(mapping, state, unit=found)
     subunits = [
         node.unit
         for node in state.tree.walk(found.pk)
         if node.depth == 0 and (visible is None or node.unit.pk in visible)
     ]
     parent = state.tree.units.get(found.parent_id) if found.parent_id else None
-    context: dict[str, Any] = {"perspective": None}
-    if kartbild.perspectives:
-        context = _perspective_context(kartbild, kartbild.perspectives[0], f"unit-{found.pk}")
+
+    def context() -> dict[str, Any]:
+        kartbild = report.cached_kartbild_report(mapping, state, unit=found)
+        if not kartbild.perspectives:
+            return {"report": kartbild, "perspective": None}
+        return {
+            "report": kartbild,
+            **_perspective_context(kartbild, kartbild.perspectives[0], f"unit-{found.pk}"),
+        }
+
     return _render(
         request,
         "reports/unit.html",
         membership,
         mapping,
         state.perspectives,
-        report=kartbild,
+        body=_body("reports/perspective_body.html", state, f"unit:{found.pk}", context),
         unit=found,
         parent=parent if visible is None or found.parent_id in visible else None,
         subunits=subunits,
         page="unit",
-        heading=kartbild.unit_label,
-        **context,
+        heading=state.tree.label(found.pk) if found.pk in state.tree.units else found.name,
     )
 
 

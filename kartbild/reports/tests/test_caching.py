@@ -234,3 +234,116 @@ def test_a_report_that_cannot_be_stored_is_shown_all_the_same(
 
     assert served == report.kartbild_report(report.load_mapping(mapping))
     assert not CachedReport.objects.exists()
+
+
+def _claim_of_another_process(mapping: Mapping, state: report.AnswersState, age: float) -> None:
+    CachedReport.objects.create(
+        mapping=mapping,
+        version=state.version,
+        language=report.CLAIM + "sv",
+        scope=0,
+        document=b"",
+        created_at=timezone.now() - datetime.timedelta(seconds=age),
+    )
+
+
+def test_a_request_waits_for_the_report_another_process_is_computing(
+    organisation_a: Any, make_mapping: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mapping = make_mapping(("medarbetare", "medborgare"))
+    _grow(organisation_a, mapping, 1)
+    state = report.answers_state(mapping)
+    expected = report.kartbild_report(report.load_mapping(mapping))
+    _claim_of_another_process(mapping, state, age=1)
+    waited: list[float] = []
+
+    def other_process_stores(seconds: float) -> None:
+        # While this request waits, the process holding the claim stores the report.
+        waited.append(seconds)
+        if len(waited) == 2:
+            CachedReport.objects.filter(language=report.CLAIM + "sv").delete()
+            report._store_reports(mapping, state.version, "sv", {0: expected})
+
+    def no_reading(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the answers were read by a second request")
+
+    monkeypatch.setattr(report.time, "sleep", other_process_stores)
+    monkeypatch.setattr(report, "load_mapping", no_reading)
+    served = report.cached_kartbild_report(mapping, state)
+
+    assert served == expected
+    assert len(waited) == 2
+
+
+def test_a_stale_claim_is_not_waited_for(
+    organisation_a: Any, make_mapping: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mapping = make_mapping(("medarbetare", "medborgare"))
+    _grow(organisation_a, mapping, 1)
+    state = report.answers_state(mapping)
+    _claim_of_another_process(mapping, state, age=report.CLAIM_PATIENCE + 1)
+
+    def no_waiting(seconds: float) -> None:
+        raise AssertionError("waited for a claim whose process is gone")
+
+    monkeypatch.setattr(report.time, "sleep", no_waiting)
+    served = report.cached_kartbild_report(mapping, state)
+
+    assert served == report.kartbild_report(report.load_mapping(mapping))
+    assert not CachedReport.objects.filter(language__startswith=report.CLAIM).exists()
+
+
+def test_a_claim_is_released_when_the_computation_fails(
+    organisation_a: Any, make_mapping: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mapping = make_mapping(("medarbetare", "medborgare"))
+    _grow(organisation_a, mapping, 1)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the engine failed")
+
+    monkeypatch.setattr(report, "load_mapping", broken)
+    with pytest.raises(RuntimeError):
+        report.cached_kartbild_report(mapping, report.answers_state(mapping))
+
+    # The next request (here or in another process) computes rather than waits.
+    assert not CachedReport.objects.exists()
+
+
+def test_a_waiting_request_computes_when_the_claim_goes_without_a_report(
+    organisation_a: Any, make_mapping: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mapping = make_mapping(("medarbetare", "medborgare"))
+    _grow(organisation_a, mapping, 1)
+    state = report.answers_state(mapping)
+    _claim_of_another_process(mapping, state, age=1)
+
+    def other_process_fails(seconds: float) -> None:
+        CachedReport.objects.filter(language=report.CLAIM + "sv").delete()
+
+    monkeypatch.setattr(report.time, "sleep", other_process_fails)
+    served = report.cached_kartbild_report(mapping, state)
+
+    assert served == report.kartbild_report(report.load_mapping(mapping))
+
+
+@pytest.mark.parametrize("page", ["overview", "perspective", "unit"])
+def test_a_page_shows_a_new_response_at_once(
+    page: str, client: Any, analyst_a: Any, organisation_a: Any, make_mapping: Any
+) -> None:
+    mapping = make_mapping(("medarbetare", "medborgare"))
+    department = _grow(organisation_a, mapping, 1)
+    client.force_login(analyst_a)
+    path = _url(mapping, page, department)
+    client.get(path)
+    client.get(path)  # the report and the page's body are kept now
+
+    answer(mapping.perspectives.get(perspective="medarbetare"), OTHER, 1, department)
+    html = client.get(path).content.decode()
+
+    data = report.load_mapping(mapping)
+    shown = report.kartbild_report(data, unit=department if page == "unit" else None)
+    respondents = shown.perspectives[0].respondents
+    assert respondents is not None
+    assert f"{respondents} svarande." in html
+    assert f"{respondents - 1} svarande." not in html

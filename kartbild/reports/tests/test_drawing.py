@@ -63,3 +63,23 @@ def test_ticks_are_round_and_stay_within_the_axis() -> None:
     for limit in (0.7, 3, 13, 99, 1234):
         marks = drawing.ticks(limit)
         assert marks[0] == 0 and marks[-1] <= limit and len(marks) <= 7
+
+
+def test_each_hatching_has_its_own_pattern_in_the_svg_and_its_own_paint_in_the_png() -> None:
+    hatched = drawing.Scene(96, 24)
+    patterns: list[drawing.Pattern] = ["rising", "level", "crossed"]
+    for i, pattern in enumerate(patterns):
+        hatched.boxes.append(drawing.Box(i * 32, 0, 32, 24, "#ffffff", hatch=True, pattern=pattern))
+    document = ElementTree.fromstring(drawing.svg(hatched))
+    ids = {p.get("id") for p in document.iter(f"{SVG}pattern")}
+    fills = {r.get("fill") for r in document.iter(f"{SVG}rect")}
+    assert len(ids) == 3
+    assert {f"url(#{i})" for i in ids} <= fills
+
+    with Image.open(io.BytesIO(drawing.png(hatched, dpi=72))) as image:
+        columns = [image.convert("L").crop((i * 32 + 2, 2, i * 32 + 30, 22)) for i in range(3)]
+        inked = [sum(column.histogram()[:128]) for column in columns]
+        # Level lines run along rows; crossed lines ink more than lines rising one way.
+        level_rows = [sum(columns[1].crop((0, y, 28, y + 1)).histogram()[:128]) for y in range(20)]
+        assert max(level_rows) == 28 and min(level_rows) == 0
+        assert inked[2] > inked[0] > 0

@@ -86,6 +86,26 @@ class DrewAgain(Exception):
     pass
 
 
+def test_the_page_charts_are_drawn_without_matplotlib_and_hatch_each_type(
+    client: Any, admin_a: Any, mapping: Any, monkeypatch: Any
+) -> None:
+    from matplotlib.figure import Figure
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise DrewAgain
+
+    cache.clear()
+    monkeypatch.setattr(Figure, "savefig", refuse)
+    client.force_login(admin_a)
+    html = client.get(url(mapping, "perspective", "medarbetare")).content.decode()
+    types = html.split('id="medarbetare-types"')[1].split("</svg>")[0]
+    # Not by colour alone: three hatchings and a plain fill, named in the legend by letter.
+    for pattern in ("hatch", "hatch-level", "hatch-crossed"):
+        assert f'fill="url(#medarbetare-types-{pattern})"' in types
+    for letter in ("I", "R", "O", "S"):
+        assert f">{letter} " in types
+
+
 def test_a_chart_is_drawn_once_and_redrawn_when_answers_change(
     mapping: Any, monkeypatch: Any
 ) -> None:
